@@ -1,0 +1,81 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { loadConfig } from "../config.js";
+import { loadCorpus, resolveCorpusFiles } from "../chatml/load-corpus.js";
+import type { LocatedSample } from "../chatml/jsonl.js";
+import { openChecker } from "../validate/open-checker.js";
+import { loadStagedSamples, stagedFiles } from "../validate/staged.js";
+import { validateSamples } from "../validate/validate-samples.js";
+import { allPassed, formatValidationReport, summarize, validationReportJson } from "../validate/report.js";
+import { VerdictLock } from "../validate/verdict-lock.js";
+import { UserError } from "../util/errors.js";
+import { createProgress } from "./progress.js";
+import { interruptSignal, runCommand } from "./run-command.js";
+import { parsePositiveInt } from "./options.js";
+
+interface ValidateFlags {
+  config?: string;
+  hew?: string;
+  concurrency?: number;
+  cache: boolean;
+  lock?: string | false;
+  updateLock?: boolean;
+  json?: boolean;
+  staged?: boolean;
+}
+
+async function selectSamples(paths: string[], flags: ValidateFlags, cwd: string, patterns: string[], root: string): Promise<LocatedSample[]> {
+  if (!flags.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(patterns, { cwd: root });
+  // Only staged files that belong to the corpus (or to the given paths) are judged.
+  const corpus = new Set(paths.length > 0 ? (await resolveCorpusFiles(paths, { cwd })).map((f) => resolve(cwd, f)) : (await resolveCorpusFiles(patterns, { cwd: root })).map((f) => resolve(root, f)));
+  const staged = (await stagedFiles(cwd)).filter((f) => corpus.has(resolve(cwd, f)));
+  return loadStagedSamples(staged, cwd);
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("check every Hew code block of the corpus with `hew check` (lock and cache first)")
+    .argument("[paths...]", "sample files, folders or globs (default: the config's corpus)")
+    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
+    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
+    .option("--no-cache", "do not read or write the verdict cache")
+    .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
+    .option("--no-lock", "ignore the verdict lock")
+    .option("--update-lock", "write this run's verdicts to the lock (only when every block has a real verdict)")
+    .option("--json", "print a machine-readable report on stdout")
+    .option("--staged", "only files staged in git, as staged (for a pre-commit hook)")
+    .action((paths: string[], flags: ValidateFlags) =>
+      runCommand(async () => {
+        const cwd = process.cwd();
+        const loaded = await loadConfig(cwd, flags.config);
+        const samples = await selectSamples(paths, flags, cwd, loaded.config.corpus, loaded.root);
+        const { checker, cache } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock });
+        const progress = createProgress("validate");
+        try {
+          const results = await validateSamples(samples, checker, {
+            concurrency: flags.concurrency ?? loaded.config.concurrency,
+            signal: interruptSignal(),
+            onProgress: ({ done, total }) => progress.update(done, total),
+            history: cache,
+          });
+          progress.stop();
+          const funnel = summarize(results);
+          if (flags.json) process.stdout.write(JSON.stringify(validationReportJson(results, funnel), null, 2) + "\n");
+          else process.stdout.write(formatValidationReport(results, funnel) + "\n");
+          if (flags.updateLock) {
+            const target = resolve(loaded.root, typeof flags.lock === "string" ? flags.lock : loaded.config.lock);
+            const verdicts = results.flatMap((r) => r.blocks.map((b) => b.verdict));
+            if (funnel.unchecked > 0 || funnel.checkerError > 0) throw new UserError(`not writing ${target}: some blocks have no real verdict`, 1);
+            const n = await VerdictLock.write(target, verdicts.filter((v) => v !== undefined));
+            process.stderr.write(`hew-corpus: wrote ${n} verdicts to ${target}\n`);
+          }
+          return allPassed(funnel) ? 0 : 1;
+        } finally {
+          progress.stop();
+          await checker.close?.();
+        }
+      }),
+    );
+}

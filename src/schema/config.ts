@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+export const CONFIG_FILE = "hew-corpus.config.yaml";
+
+export const ConfigSchema = z.strictObject({
+  /** Globs of sample JSONL files, relative to the config file. */
+  corpus: z.array(z.string().min(1)).min(1).default(["corpus/samples/**/*.jsonl"]),
+  /** Folder of system-prompt versions (one YAML file each). */
+  systemPrompts: z.string().default("corpus/system-prompts"),
+  /** The eval prompt set. */
+  evalPrompts: z.string().default("corpus/eval/prompts.yaml"),
+  /** The hew binary: a path, or a name looked up on PATH. HEW_BIN and --hew override it. */
+  hew: z.string().min(1).default("hew"),
+  /** Checks at once; defaults to the machine's available parallelism. */
+  concurrency: z.number().int().positive().optional(),
+  cacheDir: z.string().default(".hew-corpus/cache"),
+  /** The verdict lock shipped with the corpus; used when the file exists. */
+  lock: z.string().default("corpus/verdicts.lock.jsonl"),
+  /** Per-check time limit. */
+  timeoutMs: z.number().int().positive().default(30_000),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;

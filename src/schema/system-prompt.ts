@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a kebab-case id");
+const versionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a version id of letters, digits, '.', '_' and '-'");
+
+export const SystemPromptRuleSchema = z.strictObject({
+  id: ruleId,
+  text: z.string().min(1),
+  /** The failure category (id from the failure registry) this rule fights. */
+  category: z.string().min(1).optional(),
+  /** The version that introduced the rule; kept when its text changes later. */
+  addedIn: versionId,
+  reason: z.string().optional(),
+});
+export type SystemPromptRule = z.infer<typeof SystemPromptRuleSchema>;
+
+export const SystemPromptVersionSchema = z
+  .strictObject({
+    id: versionId,
+    parent: versionId.optional(),
+    description: z.string().optional(),
+    preamble: z.string(),
+    rules: z.array(SystemPromptRuleSchema),
+  })
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.rules.forEach((rule, i) => {
+      if (seen.has(rule.id)) ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `duplicate rule id "${rule.id}"` });
+      seen.add(rule.id);
+    });
+  });
+export type SystemPromptVersion = z.infer<typeof SystemPromptVersionSchema>;

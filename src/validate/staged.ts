@@ -1,0 +1,35 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { resolve } from "node:path";
+import type { LocatedSample } from "../chatml/jsonl.js";
+import { loadSamples } from "../chatml/load-corpus.js";
+import { UserError, errorMessage } from "../util/errors.js";
+
+const run = promisify(execFile);
+
+async function git(args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout } = await run("git", args, { cwd, maxBuffer: 256 * 1024 * 1024 });
+    return stdout;
+  } catch (err) {
+    throw new UserError(`git ${args.join(" ")} failed: ${errorMessage(err).split("\n")[0]}`);
+  }
+}
+
+/** Paths (relative to `cwd`) of files staged for the next commit, added or modified. */
+export async function stagedFiles(cwd: string): Promise<string[]> {
+  const top = (await git(["rev-parse", "--show-toplevel"], cwd)).trim();
+  const out = await git(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--relative"], cwd);
+  return out
+    .split("\0")
+    .filter(Boolean)
+    .filter((p) => resolve(cwd, p).startsWith(top));
+}
+
+/**
+ * The samples of the given files as staged in git's index, not as in the working tree: a pre-commit hook
+ * must judge what will be committed.
+ */
+export function loadStagedSamples(files: readonly string[], cwd: string): Promise<LocatedSample[]> {
+  return loadSamples(files, { cwd, readText: (file) => git(["show", `:./${file}`], cwd) });
+}

@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const STAND_IN = join(REPO_ROOT, "test", "stand-in", "hew");
+export const SHARED = resolve(REPO_ROOT, "..", "shared");
+export const VERDICTS_DIR = join(SHARED, "hew-verdicts");
+
+export interface RecordedVerdict {
+  file: string;
+  sha256: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  diagnostics: { code: string; severity: string; message: string }[];
+  compiler: string;
+  textExitCode: number;
+  textStderr: string;
+}
+
+let records: RecordedVerdict[] | undefined;
+
+/** The 200 programs with verdicts recorded from the real checker. */
+export function recordedVerdicts(): RecordedVerdict[] {
+  records ??= readFileSync(join(VERDICTS_DIR, "verdicts.jsonl"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as RecordedVerdict);
+  return records;
+}
+
+export function programText(record: RecordedVerdict): string {
+  return readFileSync(join(VERDICTS_DIR, record.file), "utf8");
+}
+
+/** A recorded program by a fragment of its file name, e.g. "001-actors-pass". */
+export function recordedProgram(nameFragment: string): { record: RecordedVerdict; code: string } {
+  const record = recordedVerdicts().find((r) => r.file.includes(nameFragment));
+  if (!record) throw new Error(`no recorded program matches ${nameFragment}`);
+  return { record, code: programText(record) };
+}
+
+export function tempDir(prefix = "hew-corpus-test-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A sample JSONL line whose assistant answer is the given Hew code. */
+export function sampleLine(id: string, code: string, category = "actors"): string {
+  return JSON.stringify({
+    id,
+    messages: [
+      { role: "user", content: `Write the program ${id}.` },
+      { role: "assistant", content: "```hew\n" + code + "```" },
+    ],
+    meta: { category, source: "handwritten", tags: [] },
+  });
+}
+
+// An absolute URL: a bare "tsx" would be resolved from the test's temp folder, which has no node_modules.
+const TSX_LOADER = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the hew-corpus CLI from source, as a user would from a shell. */
+export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    execFile(
+      process.execPath,
+      ["--import", TSX_LOADER, join(REPO_ROOT, "src", "cli", "main.ts"), ...args],
+      { cwd: options.cwd, env: { ...process.env, HEW_BIN: "", ...options.env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === "number" ? err.code : null) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
+  });
+}
