@@ -47,7 +47,7 @@ export type SampleMeta = z.infer<typeof SampleMetaSchema>;
 
 export const SampleSchema = z
   .strictObject({
-    id: z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "an id of letters, digits, '.', '_', ':' and '-'"),
+    id: z.string().min(1).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "expected an id of letters, digits, '.', '_', ':' and '-'"),
     messages: z.array(MessageSchema).min(2),
     meta: SampleMetaSchema,
   })

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a kebab-case id");
-const versionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a version id of letters, digits, '.', '_' and '-'");
+const ruleId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a kebab-case id such as int-types");
+const versionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a version id of letters, digits, '.', '_' and '-'");
 
 export const SystemPromptRuleSchema = z.strictObject({
   id: ruleId,

@@ -1,0 +1,18 @@
+// `npm run bench [-- name...]`: runs the benchmarks and prints their figures.
+import { formatFigure, type Figure } from "./figure.js";
+import { benchValidate } from "./validate.js";
+
+const benches: Record<string, () => Promise<Figure[]>> = {
+  validate: benchValidate,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in benches));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(benches).join(", ")}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(benches)) {
+  console.log(`# ${name}`);
+  for (const figure of await benches[name]!()) console.log(formatFigure(figure));
+}

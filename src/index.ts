@@ -1,0 +1,38 @@
+// The public API of hew-corpus: everything the CLI does is reachable from scripts through these.
+export * from "./schema/sample.js";
+export * from "./schema/diagnostic.js";
+export * from "./schema/verdict.js";
+export * from "./schema/system-prompt.js";
+export * from "./schema/config.js";
+
+export { UserError } from "./util/errors.js";
+export { writeFileAtomic } from "./util/atomic-write.js";
+export { loadConfig, findConfigFile, type LoadedConfig } from "./config.js";
+
+export { parseSamplesJsonl, readSamplesJsonl, writeSamplesJsonl, formatSamplesJsonl, canonicalSample, type LocatedSample } from "./chatml/jsonl.js";
+export { loadCorpus, loadSamples, resolveCorpusFiles } from "./chatml/load-corpus.js";
+export { toChatML, toChatMLDocument, parseChatML, IM_START, IM_END } from "./chatml/chatml-text.js";
+export { extractCodeBlocks, findFences, isHewFence, type CodeBlock, type Fence } from "./chatml/code-blocks.js";
+export {
+  renderSystemPrompt,
+  applySystemPrompt,
+  diffSystemPrompts,
+  loadSystemPrompts,
+  getSystemPrompt,
+  type SystemPromptDiff,
+  type SystemPromptStore,
+  type RuleChange,
+} from "./chatml/system-prompt.js";
+
+export { formatCheckerId, type Checker, type CheckOptions } from "./validate/checker.js";
+export { hewChecker, parseVersionLine, type HewCheckerOptions } from "./validate/hew-checker.js";
+export { resolveHewBinary, HewNotFoundError, unavailableChecker } from "./validate/hew-binary.js";
+export { classifyRun, stderrDiagnostics } from "./validate/classify-run.js";
+export { AbortError } from "./validate/run-process.js";
+export { VerdictCache } from "./validate/verdict-cache.js";
+export { VerdictLock } from "./validate/verdict-lock.js";
+export { cachedChecker, type CachedCheckerOptions } from "./validate/cached-checker.js";
+export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./validate/open-checker.js";
+export { validateSamples, defaultConcurrency, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
+export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
+export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
