@@ -71,7 +71,7 @@ LoraTrainer::LoraTrainer(llama_model * model, const TrainerOptions & opts)
     }
 
     llama_opt_params op = {};
-    op.n_ctx_train = 0;
+    op.n_ctx_train = n_ctx;  // llama.cpp may round the context up; training uses exactly n_ctx positions
     op.param_filter = reject_model_tensors;
     op.param_filter_ud = nullptr;
     op.get_opt_pars = optimizer_params;

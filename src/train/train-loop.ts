@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { GGUF_PROJECTIONS } from "../schema/train.js";
 import { UserError } from "../util/errors.js";
 import type { EpochLoss, SkippedSample, TrainingEvent, TrainingJob, TrainingResult } from "./backend.js";
@@ -76,7 +76,10 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
       else if (e.labelled === 0) skipped.push({ line: e.line, tokens: e.tokens.length, reason: "no token to learn from" });
       else encoded.push(e);
     }
-    if (encoded.length === 0) throw new UserError(`no sample of ${config.dataset} fits a context of ${ctxLen} tokens`);
+    if (encoded.length === 0) {
+      const shortest = Math.min(...skipped.map((s) => s.tokens));
+      throw new UserError(`no sample of ${config.dataset} can be trained on: the shortest has ${shortest} tokens, contextLength is ${ctxLen}`);
+    }
     const contexts: Context[] = encoded.map((e) => ({ ...toContext(e, ctxLen, pad), sampleTokens: e.tokens.length }));
 
     const order = shuffled(contexts, mulberry32(config.seed));
@@ -93,6 +96,7 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
 
     const freshAdapter = join(job.outputDir, `.fresh-adapter-${process.pid}.gguf`);
     if (!resumed) {
+      await mkdir(job.outputDir, { recursive: true });
       const targets = config.lora.targetModules.map((m) => GGUF_PROJECTIONS[m]);
       env.binding.writeFreshAdapter(config.baseModel, freshAdapter, { rank: config.lora.rank, alpha: config.lora.alpha, targets, seed: config.seed });
     }
