@@ -8,7 +8,7 @@ import { sha256Hex } from "../util/hash.js";
 import type { TrainOptions, TrainingBackend } from "./backend.js";
 import { readTrainingJsonl } from "./dataset.js";
 import { LlamaCppBackend } from "./llama-backend.js";
-import { RunRegistry } from "./run-registry.js";
+import { DEFAULT_REGISTRY, RunRegistry } from "./run-registry.js";
 import { loadTrainConfig } from "./run-config.js";
 
 /** What the export writes beside its JSONL; only these two fields matter to training. */
@@ -61,7 +61,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
   const conversations = await readTrainingJsonl(config.dataset);
   const bytes = await readFile(config.dataset);
   const corpus = await corpusIdentity(config.dataset, bytes);
-  const registry = new RunRegistry(resolve(options.registry ?? config.registry ?? join(options.defaultRoot, "runs", "registry.jsonl")));
+  const registry = new RunRegistry(resolve(options.registry ?? config.registry ?? join(options.defaultRoot, DEFAULT_REGISTRY)));
   await registry.list(); // a broken registry is reported before hours of training, not after
 
   const backend = options.backend ?? new LlamaCppBackend();

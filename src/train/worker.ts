@@ -20,6 +20,10 @@ let cancelled = false;
 process.on("SIGINT", () => {
   cancelled = true;
 });
+// the parent went away: nobody is left to receive the result
+process.on("disconnect", () => {
+  cancelled = true;
+});
 
 function reply(message: WorkerReply): void {
   process.send?.(message);
