@@ -109,7 +109,7 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
     const tuned = await complete(record.training!.adapter.path);
     await model.dispose();
     expect(tuned).not.toBe(base);
-  });
+  }, 120_000); // node-llama-cpp loads its own prebuilt llama.cpp first
 });
 
 describe("assistant-only loss", () => {
