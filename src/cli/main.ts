@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerInit } from "./init.js";
+import { registerTrain } from "./train.js";
 import { registerValidate } from "./validate.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -14,5 +15,6 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerTrain(program);
 
 await program.parseAsync(process.argv);
