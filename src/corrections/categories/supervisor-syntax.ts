@@ -6,7 +6,7 @@ export default {
   description:
     "Supervisors written with Erlang, Akka or Rust-library fields (`children: [..]`, `restart_policy:`, `max_restarts:`) instead of `strategy:`, `intensity: N within d` and `child name: Actor(..)` lines, or child specs the supervisor checks reject.",
   matchers: [
-    { description: "an unknown supervisor field", codes: ["Other"], message: /unknown supervisor field/ },
+    { description: "an unknown or replaced supervisor field", codes: ["Other"], message: /unknown supervisor field|supervisor field `[^`]+` was replaced/ },
     { description: "a supervisor child or strategy check", where: (d) => /^Supervisor[A-Z]/.test(d.code) },
   ],
   rules: [

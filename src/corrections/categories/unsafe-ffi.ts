@@ -6,7 +6,12 @@ export default {
   description: "A foreign function or raw-pointer operation used outside `unsafe { }`, in main, a helper, a handler or a loop.",
   matchers: [
     { description: "an extern call outside `unsafe`", codes: ["InvalidOperation"], message: /calling extern function `[^`]+` requires `unsafe/ },
-    { description: "a raw-pointer operation outside `unsafe`", codes: ["UnsafeOperationRequiresBlock"] },
+    {
+      description: "a raw-pointer operation outside `unsafe`",
+      codes: ["UnsafeOperationRequiresBlock"],
+      // Without an extern block the pointer is a Rust `*x` habit, not FFI.
+      where: (_d, source) => /\bextern\s+"C"/.exec(source.code)?.[0],
+    },
   ],
   rules: [
     {
