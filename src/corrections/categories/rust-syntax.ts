@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/rust-syntax.js";
 
 export default {
   id: "rust-syntax",
@@ -63,4 +64,5 @@ export default {
       reason: "`assert_eq!` is a parse error like every macro; without the allow comment `hew check` reports a `dead_code` warning for each test fn.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/supervisor-syntax.js";
 
 export default {
   id: "supervisor-syntax",
@@ -21,4 +22,5 @@ export default {
       reason: "A string child arg fails at MIR (`NotYetImplemented` \"... supported child init values are literals and config-field reads\"); heap fields on a permanent child are `SupervisorPermanentOwnedHeap`.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/unsafe-ffi.js";
 
 export default {
   id: "unsafe-ffi",
@@ -20,4 +21,5 @@ export default {
       reason: "A bare extern call is `InvalidOperation` \"calling extern function `abs` requires `unsafe { ... }`\"; models forgot it inside helpers and loops even when main was right.",
     },
   ],
+  templates,
 } satisfies FailureCategory;
