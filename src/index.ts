@@ -42,3 +42,18 @@ export { classifyFailure, type FailureClassification, type FailureEvidence, type
 export { failureRegistry, getFailureCategory } from "./corrections/registry.js";
 export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./corrections/category.js";
 export { SourceView, looksLikeProse } from "./corrections/source-view.js";
+export type { CorrectionTemplate, TemplateInstance } from "./corrections/templates/template.js";
+export { Picker } from "./corrections/picker.js";
+export {
+  generateCorrections,
+  formatErrors,
+  CORRECTION_FORMS,
+  type CorrectionForm,
+  type CategoryOutcome,
+  type GenerateOptions,
+  type Rejection,
+} from "./corrections/generate.js";
+export { appendSamples } from "./corrections/corpus-file.js";
+export { EvalAnswerSchema, parseEvalRun, readEvalRun, type EvalAnswer } from "./corrections/eval-run.js";
+export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
+export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
