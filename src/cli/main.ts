@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerInit } from "./init.js";
 import { registerValidate } from "./validate.js";
+import { registerCorrections } from "./corrections.js";
+import { registerPrompt } from "./prompt.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -14,5 +16,7 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerCorrections(program);
+registerPrompt(program);
 
 await program.parseAsync(process.argv);
