@@ -57,3 +57,15 @@ export { appendSamples } from "./corrections/corpus-file.js";
 export { EvalAnswerSchema, parseEvalRun, readEvalRun, type EvalAnswer } from "./corrections/eval-run.js";
 export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
 export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
+export {
+  applyFixes,
+  fixFailingBlocks,
+  fixedSample,
+  writeFixedSamples,
+  formatBlockDiff,
+  formatFixes,
+  type AppliedFix,
+  type FixOutcome,
+  type BlockFix,
+  type FixRun,
+} from "./validate/apply-fixes.js";
