@@ -54,7 +54,7 @@ export {
   type Rejection,
 } from "./corrections/generate.js";
 export { appendSamples } from "./corrections/corpus-file.js";
-export { EvalAnswerSchema, parseEvalRun, readEvalRun, type EvalAnswer } from "./corrections/eval-run.js";
+export { RunAnswerSchema, RunOutcomeSchema, parseRunAnswers, readRunAnswers, type RunAnswer } from "./corrections/eval-run.js";
 export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
 export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
 export {

@@ -5,7 +5,7 @@ import { loadConfig, type LoadedConfig } from "../config.js";
 import { parseSamplesJsonl } from "../chatml/jsonl.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
 import { appendSamples } from "../corrections/corpus-file.js";
-import { readEvalRun } from "../corrections/eval-run.js";
+import { readRunAnswers } from "../corrections/eval-run.js";
 import { CORRECTION_FORMS, generateCorrections, type CategoryOutcome, type CorrectionForm } from "../corrections/generate.js";
 import { failureCounts, formatPlan, planCorrections } from "../corrections/plan.js";
 import { failureRegistry, getFailureCategory } from "../corrections/registry.js";
@@ -30,7 +30,7 @@ async function promptVersion(loaded: LoadedConfig, id: string | undefined) {
 
 /** The failing categories of a run that have templates, most frequent first. */
 async function categoriesOfRun(run: string): Promise<FailureCategoryId[]> {
-  return failureCounts(await readEvalRun(run), 1)
+  return failureCounts(await readRunAnswers(run), 1)
     .filter((c) => c.proposedSamples > 0)
     .map((c) => c.category);
 }
@@ -82,7 +82,7 @@ export function registerCorrections(program: Command): void {
       runCommand(async () => {
         const loaded = await loadConfig(process.cwd(), flags.config);
         const prompt = await promptVersion(loaded, flags.prompt);
-        const plan = planCorrections(await readEvalRun(run), { perCategory: flags.perCategory, prompt });
+        const plan = planCorrections(await readRunAnswers(run), { perCategory: flags.perCategory, prompt });
         process.stdout.write((flags.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, run)) + "\n");
       }),
     );

@@ -4,7 +4,7 @@ import { join, relative, resolve } from "node:path";
 import { stringify } from "yaml";
 import { loadConfig } from "../config.js";
 import { diffSystemPrompts, getSystemPrompt, loadSystemPrompts, renderSystemPrompt, type SystemPromptDiff } from "../chatml/system-prompt.js";
-import { readEvalRun } from "../corrections/eval-run.js";
+import { readRunAnswers } from "../corrections/eval-run.js";
 import { failureCounts } from "../corrections/plan.js";
 import { nextPromptVersion, nextVersionId, proposeRules } from "../corrections/rules.js";
 import { SystemPromptVersionSchema, type SystemPromptRule, type SystemPromptVersion } from "../schema/system-prompt.js";
@@ -84,7 +84,7 @@ export function registerPrompt(program: Command): void {
         const id = flags.id ?? nextVersionId(parent.id);
         const file = join(s.dir, `${id}.yaml`);
         if (s.versions.has(id) || existsSync(file)) throw new UserError(`${relative(process.cwd(), file)} already exists; choose another --id`);
-        const categories = flags.run ? failureCounts(await readEvalRun(flags.run), 0).map((c) => c.category) : undefined;
+        const categories = flags.run ? failureCounts(await readRunAnswers(flags.run), 0).map((c) => c.category) : undefined;
         const next = SystemPromptVersionSchema.parse(nextPromptVersion(parent, proposeRules(parent, categories), id, flags.description));
         await writeFileAtomic(file, stringify(next, { lineWidth: 0 }));
         process.stdout.write(`wrote ${relative(process.cwd(), file)}\n${formatDiff(diffSystemPrompts(parent, next))}\n`);

@@ -3,31 +3,35 @@ import { extname, join } from "node:path";
 import { z } from "zod";
 import { FailureCategoryIdSchema } from "../schema/corrections.js";
 import { EvalCategorySchema } from "../schema/sample.js";
-import { VerdictStatusSchema } from "../schema/verdict.js";
 import { UserError, errorMessage, formatZodIssues } from "../util/errors.js";
 import { readTextFile } from "../util/read-text.js";
 
+/** How an eval answer ended; only `pass` passes. */
+export const RunOutcomeSchema = z.enum(["pass", "fail", "checker-error", "unchecked", "no-code", "model-error"]);
+
 /**
- * The part of an eval run's answer record that corrections read: one JSON object per line. Other fields
- * (the answer, its verdict, timings) are allowed and ignored.
+ * The part of an eval run's answer record that corrections read. A run file is JSONL: a `header` record,
+ * then one record per answer; other fields (the answer, its verdict, timings) are allowed and ignored.
  */
-export const EvalAnswerSchema = z
+export const RunAnswerSchema = z
   .looseObject({
     promptId: z.string().min(1),
     category: EvalCategorySchema,
-    status: VerdictStatusSchema,
+    outcome: RunOutcomeSchema,
     /** The failure category the classifier gave a failing answer. */
     failureCategory: FailureCategoryIdSchema.optional(),
   })
   .superRefine((a, ctx) => {
-    if (a.status === "fail" && a.failureCategory === undefined) {
+    if (a.outcome === "fail" && a.failureCategory === undefined) {
       ctx.addIssue({ code: "custom", path: ["failureCategory"], message: "expected the failure category of a failing answer" });
     }
   });
-export type EvalAnswer = z.infer<typeof EvalAnswerSchema>;
+export type RunAnswer = z.infer<typeof RunAnswerSchema>;
 
-export function parseEvalRun(text: string, file: string): EvalAnswer[] {
-  const answers: EvalAnswer[] = [];
+const isHeader = (value: unknown) => typeof value === "object" && value !== null && (value as { type?: unknown }).type === "header";
+
+export function parseRunAnswers(text: string, file: string): RunAnswer[] {
+  const answers: RunAnswer[] = [];
   const errors: string[] = [];
   text.split("\n").forEach((raw, i) => {
     if (raw.trim() === "") return;
@@ -38,7 +42,8 @@ export function parseEvalRun(text: string, file: string): EvalAnswer[] {
       errors.push(`${file}:${i + 1}: invalid JSON: ${errorMessage(err)}`);
       return;
     }
-    const parsed = EvalAnswerSchema.safeParse(value);
+    if (isHeader(value)) return;
+    const parsed = RunAnswerSchema.safeParse(value);
     if (parsed.success) answers.push(parsed.data);
     else errors.push(formatZodIssues(parsed.error.issues, { file, line: i + 1 }));
   });
@@ -46,18 +51,17 @@ export function parseEvalRun(text: string, file: string): EvalAnswer[] {
   return answers;
 }
 
-/** An eval run: a JSONL file of answers, or a folder whose `*.jsonl` files hold them. */
-export async function readEvalRun(path: string): Promise<EvalAnswer[]> {
-  let files = [path];
+/** The answers of an eval run: a run file, or a folder whose `*.jsonl` files are read together. */
+export async function readRunAnswers(path: string): Promise<RunAnswer[]> {
   let isDir: boolean;
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (err) {
     throw new UserError(`${path}: cannot read the eval run: ${errorMessage(err)}`);
   }
-  if (isDir) files = (await readdir(path)).filter((n) => extname(n) === ".jsonl").sort().map((n) => join(path, n));
-  const answers: EvalAnswer[] = [];
-  for (const file of files) answers.push(...parseEvalRun(await readTextFile(file, "eval run"), file));
-  if (answers.length === 0) throw new UserError(`${path}: the eval run holds no answers (expected JSONL records with promptId, category, status)`);
+  const files = isDir ? (await readdir(path)).filter((n) => extname(n) === ".jsonl").sort().map((n) => join(path, n)) : [path];
+  const answers: RunAnswer[] = [];
+  for (const file of files) answers.push(...parseRunAnswers(await readTextFile(file, "eval run"), file));
+  if (answers.length === 0) throw new UserError(`${path}: the eval run holds no answers (expected JSONL records with promptId, category, outcome)`);
   return answers;
 }

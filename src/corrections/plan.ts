@@ -1,6 +1,6 @@
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { SystemPromptVersion } from "../schema/system-prompt.js";
-import type { EvalAnswer } from "./eval-run.js";
+import type { RunAnswer } from "./eval-run.js";
 import { getFailureCategory } from "./registry.js";
 import { proposeRules, type RuleProposal } from "./rules.js";
 
@@ -17,9 +17,8 @@ export interface CategoryPlan {
 
 export interface CorrectionPlan {
   answers: number;
-  pass: number;
-  fail: number;
-  checkerError: number;
+  /** Answers per outcome, e.g. { pass: 25, fail: 12, "no-code": 1 }. */
+  outcomes: Record<string, number>;
   /** Failure categories, most frequent first. */
   categories: CategoryPlan[];
   promptVersion: string;
@@ -27,10 +26,10 @@ export interface CorrectionPlan {
 }
 
 /** The failure categories of a run, most frequent first, each with the samples to propose for it. */
-export function failureCounts(answers: readonly EvalAnswer[], perCategory: number): CategoryPlan[] {
+export function failureCounts(answers: readonly RunAnswer[], perCategory: number): CategoryPlan[] {
   const counts = new Map<FailureCategoryId, CategoryPlan>();
   for (const a of answers) {
-    if (a.status !== "fail" || a.failureCategory === undefined) continue;
+    if (a.outcome !== "fail" || a.failureCategory === undefined) continue;
     let plan = counts.get(a.failureCategory);
     if (!plan) {
       const category = getFailureCategory(a.failureCategory);
@@ -45,13 +44,13 @@ export function failureCounts(answers: readonly EvalAnswer[], perCategory: numbe
 }
 
 /** From an eval run to new data: failure counts, samples to generate per failing category, missing prompt rules. */
-export function planCorrections(answers: readonly EvalAnswer[], options: { perCategory: number; prompt: SystemPromptVersion }): CorrectionPlan {
+export function planCorrections(answers: readonly RunAnswer[], options: { perCategory: number; prompt: SystemPromptVersion }): CorrectionPlan {
   const categories = failureCounts(answers, options.perCategory);
+  const outcomes: Record<string, number> = { pass: 0, fail: 0 };
+  for (const a of answers) outcomes[a.outcome] = (outcomes[a.outcome] ?? 0) + 1;
   return {
     answers: answers.length,
-    pass: answers.filter((a) => a.status === "pass").length,
-    fail: answers.filter((a) => a.status === "fail").length,
-    checkerError: answers.filter((a) => a.status === "checker-error").length,
+    outcomes,
     categories,
     promptVersion: options.prompt.id,
     rules: proposeRules(
@@ -62,8 +61,11 @@ export function planCorrections(answers: readonly EvalAnswer[], options: { perCa
 }
 
 export function formatPlan(plan: CorrectionPlan, run: string): string {
-  const pct = plan.answers === 0 ? 0 : (100 * plan.pass) / plan.answers;
-  const lines = [`${plan.answers} answers: ${plan.pass} pass, ${plan.fail} fail, ${plan.checkerError} checker-error (pass rate ${pct.toFixed(1)}%)`];
+  const pct = plan.answers === 0 ? 0 : (100 * (plan.outcomes.pass ?? 0)) / plan.answers;
+  const outcomes = Object.entries(plan.outcomes)
+    .map(([o, n]) => `${n} ${o}`)
+    .join(", ");
+  const lines = [`${plan.answers} answers: ${outcomes} (pass rate ${pct.toFixed(1)}%)`];
   if (plan.categories.length === 0) lines.push("", "no failures to correct");
   else {
     lines.push("", "failures by category:");

@@ -14,13 +14,15 @@ async function project(): Promise<string> {
   await writeFile(join(dir, "hew-corpus.config.yaml"), "corpus:\n  - corpus/samples/**/*.jsonl\nsystemPrompts: corpus/system-prompts\n");
   await cp(join(REPO_ROOT, "corpus", "system-prompts"), join(dir, "corpus", "system-prompts"), { recursive: true });
   await mkdir(join(dir, "runs"));
-  const answers = [
-    { promptId: "a1", category: "algorithms", status: "fail", failureCategory: "invented-api" },
-    { promptId: "a2", category: "algorithms", status: "fail", failureCategory: "invented-api" },
-    { promptId: "p1", category: "pattern-matching", status: "fail", failureCategory: "compiler-limitation" },
-    { promptId: "g1", category: "generators", status: "pass" },
+  // The eval run format: a header, then one record per answer.
+  const records = [
+    { type: "header", format: 1, runId: "r1", systemPrompt: { version: "v2" } },
+    { type: "answer", promptId: "a1", category: "algorithms", outcome: "fail", failureCategory: "invented-api" },
+    { type: "answer", promptId: "a2", category: "algorithms", outcome: "fail", failureCategory: "invented-api" },
+    { type: "answer", promptId: "p1", category: "pattern-matching", outcome: "fail", failureCategory: "compiler-limitation" },
+    { type: "answer", promptId: "g1", category: "generators", outcome: "pass" },
   ];
-  await writeFile(join(dir, "runs", "r1.jsonl"), answers.map((a) => JSON.stringify(a)).join("\n") + "\n");
+  await writeFile(join(dir, "runs", "r1.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");
   return dir;
 }
 
@@ -37,7 +39,7 @@ describe("hew-corpus corrections", () => {
     const dir = await project();
     const r = await runCli(["corrections", "plan", "runs/r1.jsonl", "-n", "4"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^4 answers: 1 pass, 3 fail, 0 checker-error \(pass rate 25\.0%\)$/m);
+    expect(r.stdout).toMatch(/^4 answers: 1 pass, 3 fail \(pass rate 25\.0%\)$/m);
     expect(r.stdout).toMatch(/^  invented-api\s+2  propose 4 samples/m);
     expect(r.stdout).toMatch(/^system prompt v2: 1 rule change\(s\) proposed:\n  \+ compiler-gaps \[compiler-limitation\]/m);
     const json = JSON.parse((await runCli(["corrections", "plan", "runs/r1.jsonl", "--json"], { cwd: dir })).stdout);
@@ -46,7 +48,7 @@ describe("hew-corpus corrections", () => {
 
   it("reports a bad run record by file and line, without a stack trace", async () => {
     const dir = await project();
-    await writeFile(join(dir, "runs", "bad.jsonl"), '{"promptId":"x","category":"actors","status":"fail"}\n');
+    await writeFile(join(dir, "runs", "bad.jsonl"), '{"type":"answer","promptId":"x","category":"actors","outcome":"fail"}\n');
     const r = await runCli(["corrections", "plan", "runs/bad.jsonl"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("hew-corpus: runs/bad.jsonl:1: failureCategory: expected the failure category of a failing answer\n");

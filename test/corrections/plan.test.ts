@@ -1,35 +1,40 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseEvalRun, readEvalRun, type EvalAnswer } from "../../src/corrections/eval-run.js";
+import { parseRunAnswers, readRunAnswers, type RunAnswer } from "../../src/corrections/eval-run.js";
 import { formatPlan, planCorrections } from "../../src/corrections/plan.js";
 import type { SystemPromptVersion } from "../../src/schema/system-prompt.js";
 import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/fixtures.js";
 
-const answer = (promptId: string, category: EvalAnswer["category"], failureCategory?: EvalAnswer["failureCategory"]): EvalAnswer =>
-  failureCategory ? { promptId, category, status: "fail", failureCategory } : { promptId, category, status: "pass" };
+const answer = (promptId: string, category: RunAnswer["category"], failureCategory?: RunAnswer["failureCategory"]): RunAnswer =>
+  failureCategory ? { promptId, category, outcome: "fail", failureCategory } : { promptId, category, outcome: "pass" };
 
 const emptyPrompt: SystemPromptVersion = { id: "v9", preamble: "p", rules: [] };
 
 describe("eval runs", () => {
-  it("reads answer records, keeping fields it does not need", () => {
-    const text = '{"promptId":"a","category":"actors","status":"pass","answer":"..."}\n\n{"promptId":"b","category":"algorithms","status":"fail","failureCategory":"invented-api"}\n';
-    const run = parseEvalRun(text, "run.jsonl");
+  it("reads the answer records of a run file, past its header and the fields it does not need", () => {
+    const text = [
+      '{"type":"header","format":1,"runId":"r1","systemPrompt":null}',
+      '{"type":"answer","promptId":"a","category":"actors","outcome":"pass","raw":"..."}',
+      "",
+      '{"type":"answer","promptId":"b","category":"algorithms","outcome":"fail","failureCategory":"invented-api"}',
+    ].join("\n");
+    const run = parseRunAnswers(text, "run.jsonl");
     expect(run).toHaveLength(2);
     expect(run[1]).toMatchObject({ promptId: "b", failureCategory: "invented-api" });
   });
 
   it("names the file, the line and what was expected", () => {
     const text = [
-      '{"promptId":"a","category":"actors","status":"fail"}',
-      '{"promptId":"b","category":"actors","status":"fail","failureCategory":"typo"}',
+      '{"promptId":"a","category":"actors","outcome":"fail"}',
+      '{"promptId":"b","category":"actors","outcome":"fail","failureCategory":"typo"}',
       "{not json",
-      '{"promptId":"c","category":"cooking","status":"pass"}',
+      '{"promptId":"c","category":"cooking","outcome":"pass"}',
     ].join("\n");
     let message = "";
     try {
-      parseEvalRun(text, "runs/r1.jsonl");
+      parseRunAnswers(text, "runs/r1.jsonl");
     } catch (err) {
       expect(err).toBeInstanceOf(UserError);
       message = (err as Error).message;
@@ -43,13 +48,13 @@ describe("eval runs", () => {
   it("reads a folder of answer files, and refuses an empty or missing run", async () => {
     const dir = await tempDir();
     await mkdir(join(dir, "run"));
-    await writeFile(join(dir, "run", "a.jsonl"), '{"promptId":"a","category":"actors","status":"pass"}\n');
-    await writeFile(join(dir, "run", "b.jsonl"), '{"promptId":"b","category":"actors","status":"checker-error"}\n');
+    await writeFile(join(dir, "run", "a.jsonl"), '{"promptId":"a","category":"actors","outcome":"pass"}\n');
+    await writeFile(join(dir, "run", "b.jsonl"), '{"promptId":"b","category":"actors","outcome":"no-code"}\n');
     await writeFile(join(dir, "run", "notes.txt"), "not an answer");
-    expect((await readEvalRun(join(dir, "run"))).map((a) => a.promptId)).toEqual(["a", "b"]);
+    expect((await readRunAnswers(join(dir, "run"))).map((a) => a.promptId)).toEqual(["a", "b"]);
     await writeFile(join(dir, "empty.jsonl"), "\n");
-    await expect(readEvalRun(join(dir, "empty.jsonl"))).rejects.toThrow(/holds no answers/);
-    await expect(readEvalRun(join(dir, "nope.jsonl"))).rejects.toThrow(/nope\.jsonl: cannot read the eval run/);
+    await expect(readRunAnswers(join(dir, "empty.jsonl"))).rejects.toThrow(/holds no answers/);
+    await expect(readRunAnswers(join(dir, "nope.jsonl"))).rejects.toThrow(/nope\.jsonl: cannot read the eval run/);
   });
 });
 
@@ -61,12 +66,12 @@ describe("planCorrections", () => {
     answer("4", "state-machines", "machine-syntax"),
     answer("5", "tests", "other"),
     answer("6", "actors"),
-    { promptId: "7", category: "actors", status: "checker-error" } as const,
+    { promptId: "7", category: "actors", outcome: "checker-error" } as const,
   ];
 
   it("counts failures by category, most frequent first, and proposes samples where templates exist", () => {
     const plan = planCorrections(run, { perCategory: 5, prompt: emptyPrompt });
-    expect(plan).toMatchObject({ answers: 7, pass: 1, fail: 5, checkerError: 1, promptVersion: "v9" });
+    expect(plan).toMatchObject({ answers: 7, outcomes: { pass: 1, fail: 5, "checker-error": 1 }, promptVersion: "v9" });
     expect(plan.categories.map((c) => [c.category, c.failures, c.proposedSamples])).toEqual([
       ["invented-api", 3, 5],
       ["machine-syntax", 1, 5],
