@@ -50,7 +50,7 @@ export {
   CORRECTION_FORMS,
   type CorrectionForm,
   type CategoryOutcome,
-  type GenerateOptions,
+  type GenerateCorrectionsOptions,
   type Rejection,
 } from "./corrections/generate.js";
 export { appendSamples } from "./corrections/corpus-file.js";

@@ -18,7 +18,7 @@ export const CORRECTION_FORMS: readonly CorrectionForm[] = ["direct", "contrasti
 
 export type Rejection = "duplicate" | "correct-failed" | "wrong-passed" | "wrong-misclassified" | "unchecked" | "checker-error";
 
-export interface GenerateOptions {
+export interface GenerateCorrectionsOptions {
   checker: Checker;
   /** Samples to admit per category. */
   perCategory: number;
@@ -108,7 +108,7 @@ async function check(checker: Checker, code: string, signal?: AbortSignal): Prom
   }
 }
 
-async function judge(category: FailureCategoryId, c: Candidate, options: GenerateOptions): Promise<Judged> {
+async function judge(category: FailureCategoryId, c: Candidate, options: GenerateCorrectionsOptions): Promise<Judged> {
   const where = `${c.template.id} (${c.form})`;
   let wrongVerdict: Verdict | undefined;
   if (c.form === "contrastive") {
@@ -131,7 +131,7 @@ async function judge(category: FailureCategoryId, c: Candidate, options: Generat
   return { sample };
 }
 
-async function generateForCategory(id: FailureCategoryId, options: GenerateOptions): Promise<CategoryOutcome> {
+async function generateForCategory(id: FailureCategoryId, options: GenerateCorrectionsOptions): Promise<CategoryOutcome> {
   const { templates } = getFailureCategory(id);
   const forms = options.forms ?? CORRECTION_FORMS;
   const seed = options.seed ?? "hew-corpus";
@@ -181,7 +181,7 @@ async function generateForCategory(id: FailureCategoryId, options: GenerateOptio
  * passed its answer (and, in the contrastive form, failed its wrong program in that very category); with
  * no verdict to be had, nothing is admitted.
  */
-export async function generateCorrections(categories: readonly FailureCategoryId[], options: GenerateOptions): Promise<CategoryOutcome[]> {
+export async function generateCorrections(categories: readonly FailureCategoryId[], options: GenerateCorrectionsOptions): Promise<CategoryOutcome[]> {
   if (!Number.isInteger(options.perCategory) || options.perCategory < 0) throw new UserError(`samples per category must be a whole number, got ${options.perCategory}`);
   const outcomes: CategoryOutcome[] = [];
   for (const id of categories) outcomes.push(await generateForCategory(id, options));
