@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { registerInit } from "./init.js";
 import { registerTrain } from "./train.js";
 import { registerValidate } from "./validate.js";
+import { registerCorrections } from "./corrections.js";
+import { registerPrompt } from "./prompt.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -15,6 +17,8 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerCorrections(program);
+registerPrompt(program);
 registerTrain(program);
 
 await program.parseAsync(process.argv);
