@@ -36,3 +36,6 @@ export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./vali
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
+
+export { installHook, uninstallHook, type InstallHookOptions, type InstalledHook, type UninstalledHook } from "./hook/install.js";
+export { renderHookScript, type HookCli, type HookScriptOptions } from "./hook/hook-script.js";

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
+import { registerHook } from "./hook.js";
 import { registerInit } from "./init.js";
 import { registerValidate } from "./validate.js";
 
@@ -14,5 +15,6 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerHook(program);
 
 await program.parseAsync(process.argv);
