@@ -39,3 +39,13 @@ export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
 
 export { installHook, uninstallHook, type InstallHookOptions, type InstalledHook, type UninstalledHook } from "./hook/install.js";
 export { renderHookScript, type HookCli, type HookScriptOptions } from "./hook/hook-script.js";
+
+export * from "./schema/run.js";
+export * from "./schema/train.js";
+export { RunRegistry, DEFAULT_REGISTRY } from "./train/run-registry.js";
+export { runRows, describeTrainConfig, formatPassRate, formatInterval, type RunRow } from "./report/run-rows.js";
+export { formatRunsTable, formatRunsMarkdown } from "./report/runs-table.js";
+export { histogram, type ReportData, type CompositionCell, type FunnelStep, type HistogramBin, type TokenLengths } from "./report/report-data.js";
+export { gatherReportData, type GatherOptions, type TokenCounter } from "./report/gather.js";
+export { reportCharts, type Chart } from "./report/charts.js";
+export { renderReportHtml } from "./report/html.js";

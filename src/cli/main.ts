@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerHook } from "./hook.js";
 import { registerInit } from "./init.js";
+import { registerReport } from "./report.js";
+import { registerRuns } from "./runs.js";
 import { registerValidate } from "./validate.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -16,5 +18,7 @@ const program = new Command("hew-corpus")
 registerInit(program);
 registerValidate(program);
 registerHook(program);
+registerRuns(program);
+registerReport(program);
 
 await program.parseAsync(process.argv);
