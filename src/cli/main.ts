@@ -3,6 +3,9 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerInit } from "./init.js";
 import { registerValidate } from "./validate.js";
+import { registerDedup } from "./dedup.js";
+import { registerStats } from "./stats.js";
+import { registerExport } from "./export.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -14,5 +17,8 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerDedup(program);
+registerStats(program);
+registerExport(program);
 
 await program.parseAsync(process.argv);
