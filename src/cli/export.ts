@@ -54,13 +54,12 @@ export async function runPipeline(paths: string[], flags: PipelineFlags): Promis
   const chosen = flags.systemPrompt ?? config.export.systemPrompt;
   const systemPrompt = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);
   const evalItems = await loadEvalItems(resolve(root, config.evalPrompts));
-  const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock });
+  const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock, concurrency: flags.concurrency });
   let stage: PipelineStage | undefined;
   let bar: Progress | undefined;
   try {
     const prepared = await prepareTrainingSet(samples, {
       checker,
-      concurrency: flags.concurrency ?? config.concurrency,
       signal: interruptSignal(),
       dedup: config.dedup,
       evalItems,

@@ -20,7 +20,6 @@ export type PipelineStage = "validate" | "dedup" | "tokens";
 
 export interface PrepareOptions {
   checker: Checker;
-  concurrency?: number;
   signal?: AbortSignal;
   dedup: DedupConfig;
   evalItems: readonly EvalItem[];
@@ -76,7 +75,6 @@ function invalidity(result: SampleResult): SampleDecision["dropped"] {
 export async function prepareTrainingSet(samples: readonly LocatedSample[], options: PrepareOptions): Promise<PreparedTrainingSet> {
   const progress = (stage: PipelineStage) => (done: number, total: number) => options.onProgress?.(stage, done, total);
   const validation = await validateSamples(samples, options.checker, {
-    concurrency: options.concurrency,
     signal: options.signal,
     onProgress: ({ done, total }) => progress("validate")(done, total),
   });
