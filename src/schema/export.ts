@@ -16,7 +16,7 @@ export const ExportConfigSchema = z.strictObject({
   /** The system-prompt version rendered into every sample; the latest when left out. */
   systemPrompt: z.string().min(1).optional(),
   /** Most tokens a rendered sample may have; a longer one is reported and left out, never truncated. */
-  maxSeqLen: z.number().int().positive().default(2048),
+  maxSeqLen: z.number().int().positive().default(4096),
   shuffle: z.boolean().default(true),
   seed: z
     .number()
