@@ -30,7 +30,7 @@ describe("findContamination", () => {
   const samples = corpus(
     located("clean", fibonacci),
     located("copied-prompt", treeCode, { prompt: `Please: ${evalItems[0]!.prompt}` }),
-    located("renamed-reference", rename(mergeSort, { merge: "join_runs", merge_sort: "msort", out: "res", data: "nums", sorted: "res2" })),
+    located("renamed-reference", rename(mergeSort, { merge: "join_runs", merge_sort: "msort", a: "p", b: "q", out: "res", i: "k", j: "l", v: "xs", n: "len", mid: "m", data: "nums", sorted: "res2", x: "y" })),
     located("lifted-handlers", `${lifted}\n}\n\nfn main() {\n    println("unrelated");\n}\n`),
     located("also-clean", treeCode),
   );
