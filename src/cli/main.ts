@@ -6,6 +6,9 @@ import { registerInit } from "./init.js";
 import { registerReport } from "./report.js";
 import { registerRuns } from "./runs.js";
 import { registerValidate } from "./validate.js";
+import { registerDedup } from "./dedup.js";
+import { registerStats } from "./stats.js";
+import { registerExport } from "./export.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -17,6 +20,9 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerDedup(program);
+registerStats(program);
+registerExport(program);
 registerHook(program);
 registerRuns(program);
 registerReport(program);
