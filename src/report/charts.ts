@@ -153,25 +153,24 @@ function compositionChart(data: ReportData): Chart {
   };
 }
 
-function tokenChart(data: ReportData): Chart | undefined {
-  const tokens = data.tokenLengths;
-  if (!tokens) return undefined;
+function tokenChart(data: ReportData): Chart {
+  const { tokenizer, maxSeqLen, max, bins } = data.tokenLengths;
+  const rows = bins.map((b) => ({ range: b.to === undefined ? `over ${maxSeqLen}` : `${b.from}–${b.to}`, samples: b.samples, over: b.to === undefined }));
   return {
     id: "tokens",
     title: "Token lengths",
-    caption: `Tokens per sample as the model sees it (${tokens.tokenizer}); the longest has ${tokens.max}.`,
+    caption: `Tokens per sample as the model sees it, system prompt included (${tokenizer}). The budget is ${maxSeqLen}; samples over it are left out of the training set, never cut. The longest has ${max}.`,
     spec: {
-      data: { values: tokens.bins },
+      data: { values: rows },
       width: WIDTH,
       height: 220,
-      mark: { type: "bar", color: "#72b7b2", binSpacing: 1 },
+      mark: "bar",
       encoding: {
-        x: { field: "from", type: "quantitative", bin: { binned: true }, title: "Tokens per sample" },
-        x2: { field: "to" },
+        x: { field: "range", type: "ordinal", sort: rows.map((r) => r.range), title: "Tokens per sample", axis: { labelAngle: 0 } },
         y: { field: "samples", type: "quantitative", title: "Samples" },
+        color: { field: "over", type: "nominal", scale: { domain: [false, true], range: ["#72b7b2", "#e45756"] }, legend: null },
         tooltip: [
-          { field: "from", title: "From (tokens)" },
-          { field: "to", title: "To (tokens, exclusive)" },
+          { field: "range", title: "Tokens" },
           { field: "samples", title: "Samples" },
         ],
       },
@@ -186,7 +185,7 @@ function funnelChart(data: ReportData): Chart {
   return {
     id: "funnel",
     title: "Validation funnel",
-    caption: "Samples left after each step; a sample ships only when every Hew block in it passes the compiler.",
+    caption: "Samples left after each step of the export: a sample ships only when every Hew block in it passes the compiler, it duplicates no other, leaks no eval prompt and fits the token budget.",
     spec: {
       data: { values: rows },
       width: WIDTH - 160,
@@ -212,7 +211,6 @@ function funnelChart(data: ReportData): Chart {
 
 /** The report's charts in reading order: how the model does, why it fails, then what it learned from. */
 export function reportCharts(data: ReportData): Chart[] {
-  const charts = [compositionChart(data), tokenChart(data), funnelChart(data)];
-  const results = evaluated(data).length > 0 ? [passRateChart(data), categoryChart(data), failureChart(data)] : [];
-  return [...results, ...charts].filter((c): c is Chart => c !== undefined);
+  const corpus = [compositionChart(data), tokenChart(data), funnelChart(data)];
+  return evaluated(data).length > 0 ? [passRateChart(data), categoryChart(data), failureChart(data), ...corpus] : corpus;
 }

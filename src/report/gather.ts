@@ -1,61 +1,48 @@
-import { loadCorpus } from "../chatml/load-corpus.js";
-import type { LoadedConfig } from "../config.js";
-import type { Message } from "../schema/sample.js";
-import type { RunRegistry } from "../train/run-registry.js";
-import { formatCheckerId, type Checker } from "../validate/checker.js";
+import { corpusStats } from "../export/stats.js";
+import type { PreparedTrainingSet } from "../export/pipeline.js";
+import type { Funnel } from "../schema/export.js";
+import type { RunRecord } from "../schema/run.js";
+import { formatCheckerId } from "../validate/checker.js";
 import { summarize } from "../validate/report.js";
-import { validateSamples } from "../validate/validate-samples.js";
-import { histogram, type CompositionCell, type ReportData } from "./report-data.js";
+import type { CompositionCell, ReportData } from "./report-data.js";
 import { runRows } from "./run-rows.js";
 
-/** Counts the tokens of a conversation as the target model sees it (its tokenizer and chat template). */
-export interface TokenCounter {
-  name: string;
-  count(messages: readonly Message[]): number;
-}
+const FUNNEL_STEPS: [keyof Funnel, string][] = [
+  ["loaded", "loaded"],
+  ["valid", "every block passes hew check"],
+  ["unique", "not a duplicate"],
+  ["clean", "leaks no eval prompt"],
+  ["withinBudget", "within the token budget"],
+  ["exported", "in the training set"],
+];
 
-export interface GatherOptions {
-  loaded: LoadedConfig;
-  registry: RunRegistry;
-  /** Answers from the verdict lock and cache first, as `validate` does. */
-  checker: Checker;
-  /** Without one, the report leaves out the token-length histogram. */
-  tokens?: TokenCounter;
+export interface ReportInput {
+  /** The run registry's records, in order. */
+  runs: readonly RunRecord[];
+  /** The corpus as export sees it: validated (lock, cache, compiler), deduplicated, checked for leaks, counted. */
+  prepared: PreparedTrainingSet;
   title?: string;
-  signal?: AbortSignal;
   now?: Date;
 }
 
-/** Read the registry, load and validate the corpus, and reduce both to what the report draws. */
-export async function gatherReportData(options: GatherOptions): Promise<ReportData> {
-  const { loaded, registry } = options;
-  const runs = runRows(await registry.list());
-  const samples = await loadCorpus(loaded.config.corpus, { cwd: loaded.root });
-  const results = await validateSamples(samples, options.checker, { signal: options.signal });
-  const funnel = summarize(results);
-
+/** Reduce the registry and the prepared corpus to what the report draws. */
+export function reportData({ runs, prepared, title, now }: ReportInput): ReportData {
   const cells = new Map<string, CompositionCell>();
-  for (const { sample } of samples) {
-    const key = `${sample.meta.category}\0${sample.meta.source}`;
-    const cell = cells.get(key) ?? { category: sample.meta.category, source: sample.meta.source, samples: 0 };
+  for (const { sample } of prepared.decisions) {
+    const { category, source } = sample.sample.meta;
+    const cell = cells.get(`${category}\0${source}`) ?? { category, source, samples: 0 };
     cell.samples++;
-    cells.set(key, cell);
+    cells.set(`${category}\0${source}`, cell);
   }
-
-  const withCode = results.filter((r) => r.blocks.length > 0);
-  const lengths = options.tokens ? samples.map((s) => options.tokens!.count(s.sample.messages)) : [];
+  const stats = corpusStats(prepared);
   return {
-    title: options.title ?? "hew-corpus report",
-    generatedAt: (options.now ?? new Date()).toISOString(),
-    runs,
+    title: title ?? "hew-corpus report",
+    generatedAt: (now ?? new Date()).toISOString(),
+    runs: runRows(runs),
     composition: [...cells.values()],
-    funnel: [
-      { step: "loaded", samples: samples.length },
-      { step: "with Hew code", samples: withCode.length },
-      { step: "every block checked", samples: withCode.filter((r) => r.blocks.every((b) => b.verdict && b.verdict.status !== "checker-error")).length },
-      { step: "every block passes", samples: results.filter((r) => r.valid).length },
-    ],
-    ...(options.tokens ? { tokenLengths: { tokenizer: options.tokens.name, bins: histogram(lengths), max: lengths.reduce((a, b) => Math.max(a, b), 0) } } : {}),
-    checkers: [...new Set(funnel.checkers.map((c) => formatCheckerId(c.checker)))],
+    funnel: FUNNEL_STEPS.map(([key, step]) => ({ step, samples: prepared.funnel[key] })),
+    tokenLengths: { tokenizer: prepared.tokenizer.name, maxSeqLen: stats.tokens.maxSeqLen, max: stats.tokens.max, bins: stats.tokens.histogram },
+    systemPrompt: prepared.systemPrompt.id,
+    checkers: [...new Set(summarize(prepared.validation).checkers.map((c) => formatCheckerId(c.checker)))],
   };
 }

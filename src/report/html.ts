@@ -94,9 +94,7 @@ const RENDER = `
 export function renderReportHtml(data: ReportData): string {
   const charts = reportCharts(data);
   const vegaSpecs = Object.fromEntries(charts.map((c) => [c.id, compile(c.spec).spec]));
-  const notes: string[] = [];
-  if (!data.runs.some((r) => r.eval)) notes.push("No run in the registry has eval results yet: the pass-rate charts appear once one has.");
-  if (!data.tokenLengths) notes.push("Token lengths are left out: no tokenizer was available.");
+  const note = data.runs.some((r) => r.eval) ? "" : '<p class="note">No run in the registry has eval results yet: the pass-rate charts appear once one has.</p>\n';
   const checkers = data.checkers.length > 0 ? `verdicts by ${data.checkers.join(", ")}` : "no verdicts";
   return `<!doctype html>
 <html lang="en">
@@ -109,9 +107,8 @@ export function renderReportHtml(data: ReportData): string {
 </head>
 <body>
 <h1>${escapeHtml(data.title)}</h1>
-<p class="meta">Generated ${escapeHtml(data.generatedAt)} by hew-corpus; ${escapeHtml(checkers)}.</p>
-${notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join("\n")}
-<section id="section-runs">
+<p class="meta">Generated ${escapeHtml(data.generatedAt)} by hew-corpus; ${escapeHtml(checkers)}; samples rendered with system prompt ${escapeHtml(data.systemPrompt)}.</p>
+${note}<section id="section-runs">
 <h2>Runs</h2>
 ${data.runs.length > 0 ? runsTableHtml(data.runs) : '<p class="note">The run registry is empty.</p>'}
 </section>

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { histogram, type ReportData } from "../../src/report/report-data.js";
+import { tokenHistogram } from "../../src/export/stats.js";
+import type { ReportData } from "../../src/report/report-data.js";
 import { renderReportHtml } from "../../src/report/html.js";
 import { runRows } from "../../src/report/run-rows.js";
 import { EVAL_CATEGORIES } from "../../src/schema/sample.js";
@@ -11,7 +12,8 @@ import { tempDir } from "../helpers/fixtures.js";
 import { CHROMIUM, NO_CHROMIUM } from "./chromium.js";
 import { seedRuns } from "./registry-fixture.js";
 
-const TOKEN_LENGTHS = [120, 180, 190, 260, 410, 415, 980];
+const TOKEN_LENGTHS = [120, 180, 190, 260, 410, 415, 980, 2100];
+const MAX_SEQ_LEN = 2048;
 
 function reportData(): ReportData {
   return {
@@ -26,11 +28,14 @@ function reportData(): ReportData {
     ],
     funnel: [
       { step: "loaded", samples: 60 },
-      { step: "with Hew code", samples: 58 },
-      { step: "every block checked", samples: 57 },
-      { step: "every block passes", samples: 55 },
+      { step: "every block passes hew check", samples: 57 },
+      { step: "not a duplicate", samples: 55 },
+      { step: "leaks no eval prompt", samples: 54 },
+      { step: "within the token budget", samples: 53 },
+      { step: "in the training set", samples: 53 },
     ],
-    tokenLengths: { tokenizer: "Qwen3 (test)", bins: histogram(TOKEN_LENGTHS), max: 980 },
+    tokenLengths: { tokenizer: "Qwen3 (test)", maxSeqLen: MAX_SEQ_LEN, max: 2100, bins: tokenHistogram(TOKEN_LENGTHS, MAX_SEQ_LEN) },
+    systemPrompt: "v2",
     checkers: ["hew 0.6.0-rc2"],
   };
 }
@@ -159,20 +164,35 @@ describe.skipIf(!CHROMIUM)(`the HTML report in headless Chromium (${CHROMIUM ?? 
     );
 
     const bins = await dataMarks(page, "tokens", "rect");
-    const expected = histogram(TOKEN_LENGTHS);
-    expect(bins.map((b) => [b.datum.from, b.datum.to, b.datum.samples])).toEqual(expected.map((b) => [b.from, b.to, b.samples]));
-    expect(bins.reduce((n, b) => n + (b.datum.samples as number), 0)).toBe(TOKEN_LENGTHS.length);
-    await expect(page.locator("#section-tokens .caption").innerText()).resolves.toMatch(/Qwen3 \(test\).*the longest has 980/);
+    expect(bins.map((b) => [b.datum.range, b.datum.samples])).toEqual([
+      ["0–256", 3],
+      ["257–512", 3],
+      ["513–768", 0],
+      ["769–1024", 1],
+      ["1025–1280", 0],
+      ["1281–1536", 0],
+      ["1537–1792", 0],
+      ["1793–2048", 0],
+      ["over 2048", 1],
+    ]);
+    // Left to right in order, the over-budget bin in its own colour.
+    expect(bins.map((b) => b.x)).toEqual([...bins.map((b) => b.x)].sort((a, b) => a - b));
+    const fills = await page.locator("#chart-tokens svg g.mark-rect.role-mark path").evaluateAll((paths) => paths.map((p) => p.getAttribute("fill")));
+    expect(new Set(fills.slice(0, -1)).size).toBe(1);
+    expect(fills.at(-1)).not.toBe(fills[0]);
+    await expect(page.locator("#section-tokens .caption").innerText()).resolves.toMatch(/Qwen3 \(test\).*budget is 2048.*longest has 2100/);
 
     const funnel = await dataMarks(page, "funnel", "rect");
     expect(funnel.sort((a, b) => a.y - b.y).map((f) => [f.datum.step, f.datum.samples])).toEqual([
       ["loaded", 60],
-      ["with Hew code", 58],
-      ["every block checked", 57],
-      ["every block passes", 55],
+      ["every block passes hew check", 57],
+      ["not a duplicate", 55],
+      ["leaks no eval prompt", 54],
+      ["within the token budget", 53],
+      ["in the training set", 53],
     ]);
     // Bars are as long as their counts.
     const longest = Math.max(...funnel.map((f) => f.width));
-    expect(funnel.map((f) => Math.round((f.width / longest) * 60))).toEqual([60, 58, 57, 55]);
+    expect(funnel.map((f) => Math.round((f.width / longest) * 60))).toEqual([60, 57, 55, 54, 53, 53]);
   });
 });

@@ -1,12 +1,14 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ReportData } from "../../src/report/report-data.js";
-import { STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
+import { REPO_ROOT, STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 import { writeRegistry } from "./registry-fixture.js";
 
-const pass = recordedProgram("001-actors-pass").code;
-const pass2 = recordedProgram("017-generators-pass").code;
+const pass = recordedProgram("002-actors-pass").code;
+const pass2 = recordedProgram("004-actors-pass").code;
+// Passes, and is close enough to the eval set's bank-account reference to count as a leak.
+const leaking = recordedProgram("001-actors-pass").code;
 const fail = recordedProgram("yield").code;
 
 /** The JSON a report embeds: what its charts were drawn from. */
@@ -64,15 +66,29 @@ describe("hew-corpus runs", () => {
   });
 });
 
+/** A corpus folder with the bundled system prompts and eval prompts, which the export pipeline reads. */
+async function corpusDir(): Promise<string> {
+  const dir = await tempDir();
+  await mkdir(join(dir, "corpus", "samples"), { recursive: true });
+  await cp(join(REPO_ROOT, "corpus", "system-prompts"), join(dir, "corpus", "system-prompts"), { recursive: true });
+  await cp(join(REPO_ROOT, "corpus", "eval"), join(dir, "corpus", "eval"), { recursive: true });
+  return dir;
+}
+
 describe("hew-corpus report", () => {
-  it("writes one HTML file with the runs, the corpus composition and the validation funnel", async () => {
-    const dir = await tempDir();
-    await mkdir(join(dir, "corpus", "samples"), { recursive: true });
+  it("writes one HTML file with the runs, the corpus composition, token lengths and the funnel", async () => {
+    const dir = await corpusDir();
     await writeFile(join(dir, "hew-corpus.config.yaml"), `corpus: [corpus/samples/**/*.jsonl]\nhew: ${STAND_IN}\n`);
     const line = (id: string, code: string, category: string, source: string) => JSON.stringify({ ...JSON.parse(sampleLine(id, code, category)), meta: { category, source, tags: [] } });
     await writeFile(
       join(dir, "corpus", "samples", "a.jsonl"),
-      [line("a1", pass, "actors", "handwritten"), line("a2", pass, "actors", "correction"), line("g1", pass2, "generators", "handwritten"), line("g2", fail, "generators", "handwritten")].join("\n") + "\n",
+      [
+        line("a1", pass, "actors", "handwritten"),
+        line("a2", pass, "actors", "correction"),
+        line("a3", leaking, "actors", "handwritten"),
+        line("g1", pass2, "generators", "handwritten"),
+        line("g2", fail, "generators", "handwritten"),
+      ].join("\n") + "\n",
     );
     await writeFile(
       join(dir, "corpus", "samples", "b.jsonl"),
@@ -83,7 +99,7 @@ describe("hew-corpus report", () => {
     const r = await runCli(["report", "--title", "Hew & friends"], { cwd: dir });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*runs\/report\.html: 5 runs \(4 with eval results\), 5 samples$/m);
+    expect(r.stdout).toMatch(/^wrote .*runs\/report\.html: 5 runs \(4 with eval results\), 6 samples$/m);
     const html = await readFile(join(dir, "runs", "report.html"), "utf8");
     expect(html.includes("<title>Hew &#38; friends</title>")).toBe(true);
     // Self-contained: the Vega runtime is inline and no element loads anything (the browser test watches requests).
@@ -95,25 +111,30 @@ describe("hew-corpus report", () => {
     expect(data.runs.map((run) => run.label)).toEqual(["v7", "v8", "v9", "v11", "v12 (eval of v11)"]);
     expect(data.composition).toEqual(
       expect.arrayContaining([
-        { category: "actors", source: "handwritten", samples: 1 },
+        { category: "actors", source: "handwritten", samples: 2 },
         { category: "actors", source: "correction", samples: 1 },
         { category: "generators", source: "handwritten", samples: 2 },
         { category: "general", source: "docs", samples: 1 },
       ]),
     );
+    // a1 and a2 are the same program: one of them is a duplicate; a3 leaks an eval prompt.
     expect(data.funnel).toEqual([
-      { step: "loaded", samples: 5 },
-      { step: "with Hew code", samples: 4 },
-      { step: "every block checked", samples: 4 },
-      { step: "every block passes", samples: 3 },
+      { step: "loaded", samples: 6 },
+      { step: "every block passes hew check", samples: 4 },
+      { step: "not a duplicate", samples: 3 },
+      { step: "leaks no eval prompt", samples: 2 },
+      { step: "within the token budget", samples: 2 },
+      { step: "in the training set", samples: 2 },
     ]);
+    expect(data.tokenLengths.tokenizer).toMatch(/^Qwen3/);
+    expect(data.tokenLengths.bins.reduce((n, b) => n + b.samples, 0)).toBe(6);
+    expect(data.systemPrompt).toBe("v2");
     expect(data.checkers).toEqual([expect.stringMatching(/^hew-stand-in 0\.6\.0-rc2/)]);
-    expect(html.includes("Token lengths are left out")).toBe(true);
+    expect(r.stdout).toMatch(/note: verdicts from hew-stand-in, not the hew compiler/);
   });
 
   it("still reports the corpus when no run is recorded yet", async () => {
-    const dir = await tempDir();
-    await mkdir(join(dir, "corpus", "samples"), { recursive: true });
+    const dir = await corpusDir();
     await writeFile(join(dir, "corpus", "samples", "a.jsonl"), sampleLine("a1", pass) + "\n");
     const out = join(dir, "out", "r.html");
     const r = await runCli(["report", "--hew", STAND_IN, "-o", out], { cwd: dir });
@@ -121,6 +142,6 @@ describe("hew-corpus report", () => {
     const html = await readFile(out, "utf8");
     expect(html.includes("The run registry is empty.")).toBe(true);
     expect(html.includes('id="chart-pass-rate"')).toBe(false);
-    expect(embeddedData(html).funnel.at(-1)).toEqual({ step: "every block passes", samples: 1 });
+    expect(embeddedData(html).funnel.at(-1)).toEqual({ step: "in the training set", samples: 1 });
   });
 });
