@@ -49,3 +49,10 @@ export type { ReportData, CompositionCell, FunnelStep, TokenLengths } from "./re
 export { reportData, type ReportInput } from "./report/gather.js";
 export { reportCharts, type Chart } from "./report/charts.js";
 export { renderReportHtml } from "./report/html.js";
+
+export { hubConnection, parseRepoName, DEFAULT_HUB_URL, type HubConnection, type HubConnectionOptions } from "./hub/connection.js";
+export { pushFiles, pullFiles, type HubFile, type PushResult, type PulledFile } from "./hub/transfer.js";
+export { pushDataset, pushAdapter, type PushOptions, type PushDatasetOptions, type PushAdapterOptions, type PushedFiles } from "./hub/publish.js";
+export { readExport, exportComposition, type ExportContents } from "./hub/export-contents.js";
+export { renderDatasetCard, type DatasetCardInput } from "./hub/dataset-card.js";
+export { renderModelCard, type ModelCardInput } from "./hub/model-card.js";

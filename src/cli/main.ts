@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerHook } from "./hook.js";
 import { registerInit } from "./init.js";
+import { registerPull } from "./pull.js";
+import { registerPush } from "./push.js";
 import { registerReport } from "./report.js";
 import { registerRuns } from "./runs.js";
 import { registerValidate } from "./validate.js";
@@ -26,5 +28,7 @@ registerExport(program);
 registerHook(program);
 registerRuns(program);
 registerReport(program);
+registerPush(program);
+registerPull(program);
 
 await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import { toChatMLDocument } from "../chatml/chatml-text.js";
 import { formatSamplesJsonl } from "../chatml/jsonl.js";
 import { renderSystemPrompt } from "../chatml/system-prompt.js";
 import { DROP_REASONS, type ExportFormat, type ExportManifest } from "../schema/export.js";
-import type { Message } from "../schema/sample.js";
+import type { Message, Sample } from "../schema/sample.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256Hex } from "../util/hash.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
@@ -26,6 +26,11 @@ const TOOL = `hew-corpus ${(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.
 function formatText(format: ExportFormat, conversations: readonly Message[][]): string {
   if (format === "chatml") return toChatMLDocument(conversations);
   return conversations.map((messages) => JSON.stringify({ messages: messages.map(({ role, content }) => ({ role, content })) }) + "\n").join("");
+}
+
+/** sha256 of a corpus as canonical sample JSONL in corpus order: the manifest's `corpusHash`. */
+export function corpusHash(samples: readonly Sample[]): string {
+  return sha256Hex(formatSamplesJsonl(samples));
 }
 
 /** The manifest of a prepared training set, given the files its samples were written to. */
@@ -50,7 +55,7 @@ export function exportManifest(prepared: PreparedTrainingSet, options: WriteOpti
   ) as ExportManifest["dropped"];
   return {
     tool: TOOL,
-    corpusHash: sha256Hex(formatSamplesJsonl(prepared.decisions.map((d) => d.sample.sample))),
+    corpusHash: corpusHash(prepared.decisions.map((d) => d.sample.sample)),
     systemPrompt: { id: prepared.systemPrompt.id, sha256: sha256Hex(renderSystemPrompt(prepared.systemPrompt)) },
     tokenizer: { name: prepared.tokenizer.name, chatTemplateSha256: prepared.tokenizer.chatTemplateSha256, maxSeqLen: prepared.maxSeqLen },
     compilers: [...compilers.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),

@@ -3,6 +3,8 @@ import { UserError, errorMessage } from "../util/errors.js";
 
 export const DEFAULT_HUB_URL = "https://huggingface.co";
 
+export const NO_TOKEN = "HF_TOKEN is not set: a push needs a Hugging Face access token with write permission in HF_TOKEN";
+
 /** Where the Hub is and who we are there. The token lives only here and in request headers. */
 export interface HubConnection {
   hubUrl: string;
@@ -31,7 +33,7 @@ export function hubConnection({ hubUrl, requireToken = false, env = process.env 
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UserError(`${url}: expected an http or https URL`);
   const token = env.HF_TOKEN?.trim() || undefined;
-  if (requireToken && !token) throw new UserError("HF_TOKEN is not set: a push needs a Hugging Face access token with write permission in HF_TOKEN");
+  if (requireToken && !token) throw new UserError(NO_TOKEN);
   if (token && !token.startsWith("hf_")) throw new UserError("HF_TOKEN does not look like a Hugging Face access token (those start with hf_)");
   return { hubUrl: url, accessToken: token };
 }

@@ -3,7 +3,7 @@ import { resolve, sep } from "node:path";
 import { HubApiError, createRepo, downloadFile, listFiles, uploadFiles, type RepoId } from "@huggingface/hub";
 import { writeStreamAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
-import { hubFailure, type HubConnection } from "./connection.js";
+import { NO_TOKEN, hubFailure, type HubConnection } from "./connection.js";
 
 export interface HubFile {
   /** Path inside the repository. */
@@ -21,13 +21,13 @@ export function repoUrl(connection: HubConnection, repo: RepoId): string {
   return `${connection.hubUrl}/${repo.type === "model" ? "" : `${repo.type}s/`}${repo.name}`;
 }
 
-/** Create the repository when it does not exist yet, then upload every file in one commit. */
-export async function pushFiles(connection: HubConnection, repo: RepoId, files: readonly HubFile[], title: string): Promise<PushResult> {
+/** Create the repository when it does not exist yet (private if asked), then upload every file in one commit. */
+export async function pushFiles(connection: HubConnection, repo: RepoId, files: readonly HubFile[], title: string, options: { private?: boolean } = {}): Promise<PushResult> {
   const { hubUrl, accessToken } = connection;
-  if (!accessToken) throw new UserError("HF_TOKEN is not set: a push needs a Hugging Face access token with write permission in HF_TOKEN");
+  if (!accessToken) throw new UserError(NO_TOKEN);
   let created = true;
   try {
-    await createRepo({ repo, hubUrl, accessToken });
+    await createRepo({ repo, hubUrl, accessToken, ...(options.private ? { private: true } : {}) });
   } catch (err) {
     // 409: the repository is there already, which is the usual case from the second push on.
     if (!(err instanceof HubApiError && err.statusCode === 409)) throw hubFailure(err, `creating ${repo.type} ${repo.name}`, connection);

@@ -4,7 +4,8 @@ import type { Funnel } from "../schema/export.js";
 import type { RunRecord } from "../schema/run.js";
 import { formatCheckerId } from "../validate/checker.js";
 import { summarize } from "../validate/report.js";
-import type { CompositionCell, ReportData } from "./report-data.js";
+import { composition } from "./composition.js";
+import type { ReportData } from "./report-data.js";
 import { runRows } from "./run-rows.js";
 
 const FUNNEL_STEPS: [keyof Funnel, string][] = [
@@ -27,19 +28,12 @@ export interface ReportInput {
 
 /** Reduce the registry and the prepared corpus to what the report draws. */
 export function reportData({ runs, prepared, title, now }: ReportInput): ReportData {
-  const cells = new Map<string, CompositionCell>();
-  for (const { sample } of prepared.decisions) {
-    const { category, source } = sample.sample.meta;
-    const cell = cells.get(`${category}\0${source}`) ?? { category, source, samples: 0 };
-    cell.samples++;
-    cells.set(`${category}\0${source}`, cell);
-  }
   const stats = corpusStats(prepared);
   return {
     title: title ?? "hew-corpus report",
     generatedAt: (now ?? new Date()).toISOString(),
     runs: runRows(runs),
-    composition: [...cells.values()],
+    composition: composition(prepared.decisions.map((d) => d.sample.sample)),
     funnel: FUNNEL_STEPS.map(([key, step]) => ({ step, samples: prepared.funnel[key] })),
     tokenLengths: { tokenizer: prepared.tokenizer.name, maxSeqLen: stats.tokens.maxSeqLen, max: stats.tokens.max, bins: stats.tokens.histogram },
     systemPrompt: prepared.systemPrompt.id,

@@ -1,3 +1,4 @@
+import { markdownTable } from "./markdown.js";
 import { formatInterval, formatPassRate, type RunRow } from "./run-rows.js";
 
 const HEADERS = ["Version", "Samples", "Config", "Pass rate", "Interval"] as const;
@@ -31,12 +32,7 @@ export function formatRunsTable(rows: readonly RunRow[]): string {
     .join("\n");
 }
 
-function escapeMarkdownCell(text: string): string {
-  return text.replaceAll("|", "\\|");
-}
-
 /** A GitHub-flavoured Markdown table, for a README or a model card. */
 export function formatRunsMarkdown(rows: readonly RunRow[]): string {
-  const line = (r: readonly string[]) => `| ${r.map(escapeMarkdownCell).join(" | ")} |`;
-  return [line(headers(rows)), "| --- | ---: | --- | ---: | --- |", ...rows.map((r) => line(cells(r)))].join("\n");
+  return markdownTable(headers(rows), rows.map(cells), [1, 3]);
 }
