@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
+import { registerHook } from "./hook.js";
 import { registerInit } from "./init.js";
-import { registerTrain } from "./train.js";
 import { registerValidate } from "./validate.js";
+import { registerDedup } from "./dedup.js";
+import { registerStats } from "./stats.js";
+import { registerExport } from "./export.js";
+import { registerTrain } from "./train.js";
 import { registerCorrections } from "./corrections.js";
 import { registerPrompt } from "./prompt.js";
+import { registerRuns } from "./runs.js";
+import { registerReport } from "./report.js";
+import { registerPush } from "./push.js";
+import { registerPull } from "./pull.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -17,8 +25,16 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerDedup(program);
+registerStats(program);
+registerExport(program);
+registerTrain(program);
 registerCorrections(program);
 registerPrompt(program);
-registerTrain(program);
+registerRuns(program);
+registerReport(program);
+registerPush(program);
+registerPull(program);
+registerHook(program);
 
 await program.parseAsync(process.argv);
