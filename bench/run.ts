@@ -1,9 +1,11 @@
 // `npm run bench [-- name...]`: runs the benchmarks and prints their figures.
 import { formatFigure, type Figure } from "./figure.js";
 import { benchValidate } from "./validate.js";
+import { benchDedup } from "./dedup.js";
 
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
+  dedup: benchDedup,
 };
 
 const wanted = process.argv.slice(2);
