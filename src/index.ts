@@ -60,3 +60,36 @@ export { writeTrainingSet, exportManifest, EXPORT_FILES, MANIFEST_FILE, type Wri
 export { corpusStats, formatStats, tokenHistogram, type CorpusStats } from "./export/stats.js";
 export { formatFunnel, formatDropped } from "./export/report.js";
 export { seededShuffle } from "./export/random.js";
+
+export * from "./schema/corrections.js";
+export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./corrections/classify.js";
+export { failureRegistry, getFailureCategory } from "./corrections/registry.js";
+export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./corrections/category.js";
+export { SourceView, looksLikeProse } from "./corrections/source-view.js";
+export type { CorrectionTemplate, TemplateInstance } from "./corrections/templates/template.js";
+export { Picker } from "./corrections/picker.js";
+export {
+  generateCorrections,
+  formatErrors,
+  CORRECTION_FORMS,
+  type CorrectionForm,
+  type CategoryOutcome,
+  type GenerateCorrectionsOptions,
+  type Rejection,
+} from "./corrections/generate.js";
+export { appendSamples } from "./corrections/corpus-file.js";
+export { RunAnswerSchema, RunOutcomeSchema, parseRunAnswers, readRunAnswers, type RunAnswer } from "./corrections/eval-run.js";
+export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
+export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
+export {
+  applyFixes,
+  fixFailingBlocks,
+  fixedSample,
+  writeFixedSamples,
+  formatBlockDiff,
+  formatFixes,
+  type AppliedFix,
+  type FixOutcome,
+  type BlockFix,
+  type FixRun,
+} from "./validate/apply-fixes.js";

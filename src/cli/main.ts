@@ -2,10 +2,13 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerInit } from "./init.js";
+import { registerTrain } from "./train.js";
 import { registerValidate } from "./validate.js";
 import { registerDedup } from "./dedup.js";
 import { registerStats } from "./stats.js";
 import { registerExport } from "./export.js";
+import { registerCorrections } from "./corrections.js";
+import { registerPrompt } from "./prompt.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -20,5 +23,8 @@ registerValidate(program);
 registerDedup(program);
 registerStats(program);
 registerExport(program);
+registerCorrections(program);
+registerPrompt(program);
+registerTrain(program);
 
 await program.parseAsync(process.argv);
