@@ -5,7 +5,7 @@ import { fingerprintAll } from "../src/dedup/fingerprint-pool.js";
 import { jaccard } from "../src/dedup/hashing.js";
 import { promptVersionOrder } from "../src/dedup/keep-policy.js";
 import { sampleCode, samplePrompt } from "../src/dedup/terms.js";
-import { seededRandom } from "../src/export/random.js";
+import { mulberry32 } from "../src/train/random.js";
 import { DedupConfigSchema } from "../src/schema/dedup.js";
 import type { Figure } from "./figure.js";
 
@@ -140,7 +140,7 @@ interface Planted {
 }
 
 function generate(): { samples: LocatedSample[]; planted: Planted[] } {
-  const r = seededRandom(SEED);
+  const r = mulberry32(SEED);
   const copies = PLANTED.exact + PLANTED.near + PLANTED.renamed;
   const originals = SAMPLES - copies;
   // Each program draws its own names, as unrelated programs would.

@@ -59,7 +59,6 @@ export { prepareTrainingSet, type PrepareOptions, type PreparedTrainingSet, type
 export { writeTrainingSet, exportManifest, EXPORT_FILES, MANIFEST_FILE, type WriteOptions } from "./export/write.js";
 export { corpusStats, formatStats, tokenHistogram, type CorpusStats } from "./export/stats.js";
 export { formatFunnel, formatDropped } from "./export/report.js";
-export { seededShuffle } from "./export/random.js";
 
 export * from "./schema/corrections.js";
 export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./corrections/classify.js";

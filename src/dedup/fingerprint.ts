@@ -1,5 +1,6 @@
 import { lexHew } from "./hew-lexer.js";
-import { sha256Text, shingleSet, termHash, termHashes } from "./hashing.js";
+import { sha256Hex } from "../util/hash.js";
+import { shingleSet, termHash, termHashes } from "./hashing.js";
 import { minhash } from "./minhash.js";
 import { proseWords, term } from "./terms.js";
 
@@ -51,10 +52,10 @@ export function fingerprint({ prompt, code }: PromptAndCode, options: ShinglingO
   const normalisedCode = normalised.join("\n");
   const words = proseWords(prompt);
   const promptWords = termHashes(words);
-  const codeHash = normalisedCode.trim() === "" ? undefined : sha256Text(normalisedCode);
+  const codeHash = normalisedCode.trim() === "" ? undefined : sha256Hex(normalisedCode);
   return {
     codeHash,
-    sampleHash: sha256Text(`${words.join(" ")}\n${codeHash ?? ""}`),
+    sampleHash: sha256Hex(`${words.join(" ")}\n${codeHash ?? ""}`),
     codeWords: Uint32Array.from(codeWords),
     promptWords,
     codeShingles: shingleSet(Uint32Array.from(shingled), options.shingle),

@@ -1,5 +1,3 @@
-import { hash } from "node:crypto";
-
 /*
  * Hash primitives, each chosen for what it must guarantee. Identity (exact duplicates, keys shown in
  * reports) is sha256 from node:crypto, as in the verdict cache: a collision there would silently merge two
@@ -10,10 +8,6 @@ import { hash } from "node:crypto";
  * murmur3's steps and finalizer (a bijection with full avalanche). A 32-bit collision can only blur a
  * similarity estimate, and every estimate is confirmed on the exact shingle sets before it is reported.
  */
-
-export function sha256Text(text: string): string {
-  return hash("sha256", text);
-}
 
 /** murmur3's 32-bit finalizer. */
 export function fmix32(h: number): number {
