@@ -2,9 +2,11 @@
 import { formatFigure, type Figure } from "./figure.js";
 import { benchHook } from "./hook.js";
 import { benchValidate } from "./validate.js";
+import { benchDedup } from "./dedup.js";
 
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
+  dedup: benchDedup,
   hook: benchHook,
 };
 

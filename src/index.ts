@@ -4,6 +4,8 @@ export * from "./schema/diagnostic.js";
 export * from "./schema/verdict.js";
 export * from "./schema/system-prompt.js";
 export * from "./schema/config.js";
+export * from "./schema/dedup.js";
+export * from "./schema/export.js";
 
 export { UserError } from "./util/errors.js";
 export { writeFileAtomic } from "./util/atomic-write.js";
@@ -36,6 +38,27 @@ export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./vali
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
+
+export { loadQwen3Tokenizer, type ChatTokenizer } from "./chatml/tokens.js";
+
+export { lexHew, HEW_KEYWORDS, type HewToken, type HewTokenKind } from "./dedup/hew-lexer.js";
+export { codeTerms, codeWords, proseWords, PLACEHOLDERS } from "./dedup/terms.js";
+export { jaccard, shingleSet, termHash } from "./dedup/hashing.js";
+export { minhash, PERMUTATIONS } from "./dedup/minhash.js";
+export { chooseBanding, candidateProbability, LshIndex, type Banding } from "./dedup/lsh.js";
+export { fingerprint, type Fingerprint, type PromptAndCode, type ShinglingOptions } from "./dedup/fingerprint.js";
+export { fingerprintAll, type FingerprintAllOptions } from "./dedup/fingerprint-pool.js";
+export { findSimilarPairs, type SimilarPair } from "./dedup/similar-pairs.js";
+export { dedupSamples, type DedupOptions, type DedupResult, type DuplicateCluster, type ClusterMember } from "./dedup/dedup.js";
+export { chooseKept, promptVersionOrder, type KeepContext, type PromptVersionOrder } from "./dedup/keep-policy.js";
+export { findContamination, type Leak, type LeakEvidence, type ContaminationOptions } from "./dedup/contamination.js";
+export { loadEvalItems, EvalItemSchema, type EvalItem } from "./dedup/eval-set.js";
+export { formatDuplicates, duplicatesJson } from "./dedup/report.js";
+
+export { prepareTrainingSet, type PrepareOptions, type PreparedTrainingSet, type SampleDecision } from "./export/pipeline.js";
+export { writeTrainingSet, exportManifest, EXPORT_FILES, MANIFEST_FILE, type WriteOptions } from "./export/write.js";
+export { corpusStats, formatStats, tokenHistogram, type CorpusStats } from "./export/stats.js";
+export { formatFunnel, formatDropped } from "./export/report.js";
 
 export * from "./schema/corrections.js";
 export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./corrections/classify.js";

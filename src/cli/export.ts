@@ -40,7 +40,7 @@ export function addPipelineOptions(command: Command): Command {
     .option("--json", "print a machine-readable report on stdout");
 }
 
-const STAGE_LABELS: Record<PipelineStage, string> = { validate: "validate", dedup: "minhash", tokens: "tokens" };
+const STAGE_LABELS: Record<PipelineStage, string> = { validate: "validate", fingerprint: "fingerprint", dedup: "minhash", tokens: "tokens" };
 
 /** Load the corpus, its system prompts and eval set, and decide every sample's fate. */
 export async function runPipeline(paths: string[], flags: PipelineFlags): Promise<{ loaded: LoadedConfig; prepared: PreparedTrainingSet; base: string }> {

@@ -1,7 +1,8 @@
 import { lexHew } from "./hew-lexer.js";
-import { sha256Text, shingleSet, type TermHasher } from "./hashing.js";
+import { sha256Hex } from "../util/hash.js";
+import { shingleSet, termHash, termHashes } from "./hashing.js";
 import { minhash } from "./minhash.js";
-import { codeWords, proseWords, tokenTerms } from "./terms.js";
+import { proseWords, term } from "./terms.js";
 
 export interface ShinglingOptions {
   /** Tokens per shingle. */
@@ -20,7 +21,7 @@ export interface PromptAndCode {
 export interface Fingerprint {
   /** sha256 of the normalised code (comments removed, whitespace collapsed); absent without code. */
   codeHash?: string;
-  /** sha256 of the normalised prompt and code together. */
+  /** sha256 of the normalised prompt and the normalised code's hash. */
   sampleHash: string;
   /** Hashes of the code's words (keywords, identifiers, literals), verbatim. */
   codeWords: Uint32Array;
@@ -34,18 +35,30 @@ export interface Fingerprint {
   signatures: { code?: Uint32Array; prompt?: Uint32Array };
 }
 
-export function fingerprint({ prompt, code }: PromptAndCode, options: ShinglingOptions, hasher: TermHasher): Fingerprint {
-  const blocks = code.map(lexHew);
-  const normalisedCode = blocks.map((tokens) => tokenTerms(tokens).join(" ")).join("\n");
+export function fingerprint({ prompt, code }: PromptAndCode, options: ShinglingOptions): Fingerprint {
+  const normalised: string[] = [];
+  const shingled: number[] = [];
+  const codeWords: number[] = [];
+  for (const block of code) {
+    const texts: string[] = [];
+    for (const token of lexHew(block)) {
+      if (token.kind === "comment") continue;
+      texts.push(token.text);
+      shingled.push(termHash(term(token, options.abstract)));
+      if (token.kind !== "punct") codeWords.push(options.abstract ? termHash(token.text) : shingled[shingled.length - 1]!);
+    }
+    normalised.push(texts.join(" "));
+  }
+  const normalisedCode = normalised.join("\n");
   const words = proseWords(prompt);
-  const promptWords = hasher.hashAll(words);
-  const shingled = hasher.hashAll(blocks.flatMap((tokens) => tokenTerms(tokens, options.abstract)));
+  const promptWords = termHashes(words);
+  const codeHash = normalisedCode.trim() === "" ? undefined : sha256Hex(normalisedCode);
   return {
-    codeHash: normalisedCode.trim() === "" ? undefined : sha256Text(normalisedCode),
-    sampleHash: sha256Text(`${words.join(" ")}\n${normalisedCode}`),
-    codeWords: hasher.hashAll(blocks.flatMap(codeWords)),
+    codeHash,
+    sampleHash: sha256Hex(`${words.join(" ")}\n${codeHash ?? ""}`),
+    codeWords: Uint32Array.from(codeWords),
     promptWords,
-    codeShingles: shingleSet(shingled, options.shingle),
+    codeShingles: shingleSet(Uint32Array.from(shingled), options.shingle),
     promptShingles: shingleSet(promptWords, options.shingle),
     signatures: {},
   };

@@ -1,19 +1,13 @@
-import { createHash } from "node:crypto";
-
 /*
  * Hash primitives, each chosen for what it must guarantee. Identity (exact duplicates, keys shown in
  * reports) is sha256 from node:crypto, as in the verdict cache: a collision there would silently merge two
- * samples. MinHash needs speed and uniformity, not collision resistance: it evaluates 128 permutations
- * per shingle, some 2e9 hashes over 100,000 samples, far beyond what a cryptographic hash does in seconds.
- * So each distinct term is hashed once with sha256 (its first 32 bits, cached), and shingles, n-grams and
- * the permutations are built in 32-bit integer arithmetic from murmur3's finalizer, a bijection with full
- * avalanche. A 32-bit collision can only blur a similarity estimate, and every estimate is confirmed on the
- * exact shingle sets (or the exact tokens, for n-grams) before anything is reported.
+ * samples. Similarity needs speed and uniformity, not collision resistance: 100,000 samples hold some 3e7
+ * tokens and MinHash evaluates 128 permutations per shingle, about 3e9 hashes, where even a one-shot
+ * crypto call (about 1 us) or a call into a hashing package per token would cost more than all the rest.
+ * So terms, shingles, n-grams and permutations are hashed inline in 32-bit integer arithmetic with
+ * murmur3's steps and finalizer (a bijection with full avalanche). A 32-bit collision can only blur a
+ * similarity estimate, and every estimate is confirmed on the exact shingle sets before it is reported.
  */
-
-export function sha256Text(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /** murmur3's 32-bit finalizer. */
 export function fmix32(h: number): number {
@@ -34,24 +28,17 @@ export function mixIn(h: number, value: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) >>> 0;
 }
 
-/** 32-bit term hashes, computed once per distinct term for the life of the hasher (one run). */
-export class TermHasher {
-  private readonly cache = new Map<string, number>();
+/** The 32-bit hash of a term, over its UTF-16 code units. */
+export function termHash(term: string): number {
+  let h = term.length;
+  for (let i = 0; i < term.length; i++) h = mixIn(h, term.charCodeAt(i));
+  return fmix32(h);
+}
 
-  hash(term: string): number {
-    let h = this.cache.get(term);
-    if (h === undefined) {
-      h = createHash("sha256").update(term).digest().readUInt32LE(0);
-      this.cache.set(term, h);
-    }
-    return h;
-  }
-
-  hashAll(terms: readonly string[]): Uint32Array {
-    const out = new Uint32Array(terms.length);
-    for (let i = 0; i < terms.length; i++) out[i] = this.hash(terms[i]!);
-    return out;
-  }
+export function termHashes(terms: readonly string[]): Uint32Array {
+  const out = new Uint32Array(terms.length);
+  for (let i = 0; i < terms.length; i++) out[i] = termHash(terms[i]!);
+  return out;
 }
 
 /** The hash of every window of `k` consecutive terms, in order; one window of all terms when fewer. */

@@ -15,7 +15,8 @@ const KEPT_NAMES: ReadonlySet<string> = new Set(
 
 export const PLACEHOLDERS = { ident: "$id", string: "$str", char: "$chr", number: "$num" } as const;
 
-function term(token: HewToken, abstract: boolean): string {
+/** A token as a term: itself, or with `abstract` a placeholder for an identifier or literal. */
+export function term(token: HewToken, abstract: boolean): string {
   if (!abstract) return token.text;
   switch (token.kind) {
     case "ident":

@@ -5,7 +5,7 @@ import { findContamination, type Leak } from "../dedup/contamination.js";
 import { dedupSamples, type DedupResult } from "../dedup/dedup.js";
 import type { EvalItem } from "../dedup/eval-set.js";
 import { fingerprint } from "../dedup/fingerprint.js";
-import { TermHasher } from "../dedup/hashing.js";
+import { fingerprintAll } from "../dedup/fingerprint-pool.js";
 import { promptVersionOrder } from "../dedup/keep-policy.js";
 import { sampleCode, samplePrompt } from "../dedup/terms.js";
 import type { DedupConfig } from "../schema/dedup.js";
@@ -16,7 +16,7 @@ import type { Checker } from "../validate/checker.js";
 import { describeBlock } from "../validate/report.js";
 import { validateSamples, type SampleResult } from "../validate/validate-samples.js";
 
-export type PipelineStage = "validate" | "dedup" | "tokens";
+export type PipelineStage = "validate" | "fingerprint" | "dedup" | "tokens";
 
 export interface PrepareOptions {
   checker: Checker;
@@ -80,9 +80,11 @@ export async function prepareTrainingSet(samples: readonly LocatedSample[], opti
   });
   const passing = new Set(validation.filter((r) => r.valid).map((r) => r.sample.sample.id));
 
-  const hasher = new TermHasher();
   const shingling = { shingle: options.dedup.shingle, abstract: options.dedup.abstract };
-  const fingerprints = samples.map((s) => fingerprint({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) }, shingling, hasher));
+  const fingerprints = await fingerprintAll(
+    samples.map((s) => ({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) })),
+    { ...shingling, onProgress: progress("fingerprint") },
+  );
   const dedup = dedupSamples(samples, fingerprints, {
     threshold: options.dedup.threshold,
     keep: options.dedup.keep,
@@ -90,7 +92,7 @@ export async function prepareTrainingSet(samples: readonly LocatedSample[], opti
     newerPrompt: promptVersionOrder(options.systemPrompts),
     onProgress: progress("dedup"),
   });
-  const evalFingerprints = options.evalItems.map((e) => fingerprint({ prompt: e.prompt, code: [e.reference] }, shingling, hasher));
+  const evalFingerprints = options.evalItems.map((e) => fingerprint({ prompt: e.prompt, code: [e.reference] }, shingling));
   const leaks = findContamination(samples, fingerprints, options.evalItems, evalFingerprints, options.dedup.contamination);
   const leaked = new Map<string, string[]>();
   for (const leak of leaks) leaked.set(leak.sampleId, [...(leaked.get(leak.sampleId) ?? []), leak.evalId]);

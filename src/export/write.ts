@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256Hex } from "../util/hash.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
 import type { PreparedTrainingSet } from "./pipeline.js";
-import { seededShuffle } from "./random.js";
+import { mulberry32, shuffled } from "../train/random.js";
 
 export const EXPORT_FILES: Record<ExportFormat, string> = { messages: "train.jsonl", chatml: "train.chatml.txt" };
 export const MANIFEST_FILE = "manifest.json";
@@ -74,7 +74,7 @@ export function exportManifest(prepared: PreparedTrainingSet, options: WriteOpti
  */
 export async function writeTrainingSet(prepared: PreparedTrainingSet, options: WriteOptions): Promise<ExportManifest> {
   const shipped = prepared.decisions.filter((d) => !d.dropped).map((d) => d.rendered.messages);
-  const ordered = options.shuffle ? seededShuffle(shipped, options.seed) : shipped;
+  const ordered = options.shuffle ? shuffled(shipped, mulberry32(options.seed)) : shipped;
   const files: ExportManifest["files"] = [];
   for (const format of options.formats) {
     const text = formatText(format, ordered);

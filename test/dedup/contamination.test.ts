@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { findContamination } from "../../src/dedup/contamination.js";
 import type { EvalItem } from "../../src/dedup/eval-set.js";
 import { fingerprint } from "../../src/dedup/fingerprint.js";
-import { TermHasher } from "../../src/dedup/hashing.js";
 import { sampleCode, samplePrompt } from "../../src/dedup/terms.js";
 import { recordedProgram } from "../helpers/fixtures.js";
 import { corpus, located, rename } from "./samples.js";
@@ -18,10 +17,9 @@ const evalItems: EvalItem[] = [
 ];
 
 function leaks(samples: ReturnType<typeof corpus>, ngram = 13) {
-  const hasher = new TermHasher();
   const shingling = { shingle: 5, abstract: true };
-  const sampleFps = samples.map((s) => fingerprint({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) }, shingling, hasher));
-  const evalFps = evalItems.map((e) => fingerprint({ prompt: e.prompt, code: [e.reference] }, shingling, hasher));
+  const sampleFps = samples.map((s) => fingerprint({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) }, shingling));
+  const evalFps = evalItems.map((e) => fingerprint({ prompt: e.prompt, code: [e.reference] }, shingling));
   return findContamination(samples, sampleFps, evalItems, evalFps, { ngram, threshold: 0.5 });
 }
 

@@ -1,7 +1,6 @@
 import type { LocatedSample } from "../../src/chatml/jsonl.js";
 import type { SampleSource } from "../../src/schema/sample.js";
 import { fingerprint } from "../../src/dedup/fingerprint.js";
-import { TermHasher } from "../../src/dedup/hashing.js";
 import { sampleCode, samplePrompt } from "../../src/dedup/terms.js";
 
 export interface SampleOptions {
@@ -33,8 +32,7 @@ export function corpus(...samples: LocatedSample[]): LocatedSample[] {
 }
 
 export function fingerprints(samples: readonly LocatedSample[], abstract = true) {
-  const hasher = new TermHasher();
-  return samples.map((s) => fingerprint({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) }, { shingle: 5, abstract }, hasher));
+  return samples.map((s) => fingerprint({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) }, { shingle: 5, abstract }));
 }
 
 /** Replace whole-word identifiers, as a renamed copy would. */

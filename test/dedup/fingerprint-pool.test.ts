@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { fingerprint, signatureOf } from "../../src/dedup/fingerprint.js";
+import { PARALLEL_FROM, fingerprintAll } from "../../src/dedup/fingerprint-pool.js";
+import { recordedProgram } from "../helpers/fixtures.js";
+
+describe("fingerprintAll", () => {
+  it("gives on worker threads exactly what one thread gives, in input order", async () => {
+    const base = recordedProgram("039-algorithms-pass-merge-sort").code;
+    const inputs = Array.from({ length: PARALLEL_FROM * 2 }, (_, i) => ({ prompt: `Sort list ${i}.`, code: [base.replace("9, 2, 7", `${i}, 2, 7`)] }));
+    const options = { shingle: 5, abstract: false };
+    let last = 0;
+    const parallel = await fingerprintAll(inputs, { ...options, threads: 2, onProgress: (done) => (last = done) });
+    expect(last).toBe(inputs.length);
+    expect(parallel).toHaveLength(inputs.length);
+    for (const i of [0, PARALLEL_FROM - 1, PARALLEL_FROM, inputs.length - 1]) {
+      const alone = fingerprint(inputs[i]!, options);
+      signatureOf(alone, "code");
+      expect(parallel[i]).toEqual(alone);
+    }
+  });
+});
