@@ -46,17 +46,17 @@ function benchSamples(): LocatedSample[] {
 export async function benchValidate(): Promise<Figure[]> {
   const samples = benchSamples();
   const cacheDir = await mkdtemp(join(tmpdir(), "hew-corpus-bench-"));
-  const inner = hewChecker({ bin: STAND_IN, env: { ...process.env, HEW_STANDIN_DELAY_MS: String(DELAY_MS) } });
+  const inner = hewChecker({ bin: STAND_IN, concurrency: CONCURRENCY, env: { ...process.env, HEW_STANDIN_DELAY_MS: String(DELAY_MS) } });
   const checker = cachedChecker({ inner, cache: new VerdictCache(cacheDir) });
   try {
     await inner.identify();
     let start = performance.now();
-    const cold = summarize(await validateSamples(samples, checker, { concurrency: CONCURRENCY }));
+    const cold = summarize(await validateSamples(samples, checker));
     const coldS = (performance.now() - start) / 1000;
     if (cold.origins.checked !== BLOCKS || cold.checkerError > 0) throw new Error(`cold run checked ${cold.origins.checked} of ${BLOCKS} blocks (${cold.checkerError} checker-errors)`);
     const limit = CONCURRENCY / (DELAY_MS / 1000);
     start = performance.now();
-    const warm = summarize(await validateSamples(samples, checker, { concurrency: CONCURRENCY }));
+    const warm = summarize(await validateSamples(samples, checker));
     const warmS = (performance.now() - start) / 1000;
     if (warm.origins.cache !== BLOCKS) throw new Error(`warm run had ${warm.origins.cache} cache hits of ${BLOCKS}`);
     const ratio = BLOCKS / coldS / limit;

@@ -33,6 +33,6 @@ export { VerdictCache } from "./validate/verdict-cache.js";
 export { VerdictLock } from "./validate/verdict-lock.js";
 export { cachedChecker, type CachedCheckerOptions } from "./validate/cached-checker.js";
 export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./validate/open-checker.js";
-export { validateSamples, defaultConcurrency, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
+export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";

@@ -51,11 +51,10 @@ export function registerValidate(program: Command): void {
         const cwd = process.cwd();
         const loaded = await loadConfig(cwd, flags.config);
         const samples = await selectSamples(paths, flags, cwd, loaded.config.corpus, loaded.root);
-        const { checker, cache } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock });
+        const { checker, cache } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock, concurrency: flags.concurrency });
         const progress = createProgress("validate");
         try {
           const results = await validateSamples(samples, checker, {
-            concurrency: flags.concurrency ?? loaded.config.concurrency,
             signal: interruptSignal(),
             onProgress: ({ done, total }) => progress.update(done, total),
             history: cache,

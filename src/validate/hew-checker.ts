@@ -1,9 +1,11 @@
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import pLimit from "p-limit";
 import { join } from "node:path";
 import type { CheckerId, Verdict } from "../schema/verdict.js";
 import { sha256Hex } from "../util/hash.js";
+import { UserError } from "../util/errors.js";
 import type { CheckOptions, Checker } from "./checker.js";
 import { classifyRun, excerpt } from "./classify-run.js";
 import { HewNotFoundError } from "./hew-binary.js";
@@ -12,6 +14,8 @@ import { AbortError, runProcess } from "./run-process.js";
 export interface HewCheckerOptions {
   /** Path of the hew binary (see resolveHewBinary). */
   bin: string;
+  /** hew processes at once; defaults to the machine's available parallelism. */
+  concurrency?: number;
   timeoutMs?: number;
   /** stdout/stderr beyond this is a checker-error; real diagnostics are a few KB. */
   maxOutputBytes?: number;
@@ -31,10 +35,16 @@ export function parseVersionLine(stdout: string): CheckerId | undefined {
 export function hewChecker(options: HewCheckerOptions): Checker {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxOutputBytes = options.maxOutputBytes ?? 4 * 1024 * 1024;
+  const concurrency = options.concurrency ?? availableParallelism();
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`concurrency must be a positive integer, got ${concurrency}`);
+  // The pool bounds compiler processes only: cache and lock answers never wait behind a running check.
+  const limit = pLimit(concurrency);
   let identity: Promise<CheckerId> | undefined;
   let workDir: Promise<string> | undefined;
-  let counter = 0;
   let removeOnExit: (() => void) | undefined;
+  // One folder per pool slot, reused: a check's file name stays constant without a mkdir and rm per check.
+  const freeSlots: string[] = [];
+  let slots = 0;
 
   const privateDir = () =>
     (workDir ??= mkdtemp(join(tmpdir(), "hew-corpus-")).then((dir) => {
@@ -66,36 +76,46 @@ export function hewChecker(options: HewCheckerOptions): Checker {
       },
     ));
 
+  const acquireSlot = async (): Promise<string> => {
+    const free = freeSlots.pop();
+    if (free) return free;
+    const dir = join(await privateDir(), String(slots++));
+    await mkdir(dir);
+    return dir;
+  };
+
   return {
     identify,
     async check(code: string, opts?: CheckOptions): Promise<Verdict> {
       const checker = await identify(opts);
-      const dir = join(await privateDir(), String(counter++));
-      await mkdir(dir);
-      try {
-        await writeFile(join(dir, BLOCK_FILE), code);
-        const run = await runProcess(options.bin, ["check", "--format=json", BLOCK_FILE], {
-          cwd: dir,
-          timeoutMs,
-          maxOutputBytes,
-          signal: opts?.signal,
-          env: options.env,
-        });
-        const result = classifyRun(run, BLOCK_FILE, timeoutMs);
-        return {
-          status: result.status,
-          diagnostics: result.diagnostics,
-          stderr: excerpt(run.stderr),
-          checker,
-          codeHash: sha256Hex(code),
-          durationMs: Math.round(run.durationMs),
-          ...(result.reason === undefined ? {} : { reason: result.reason }),
-          checkedAt: new Date().toISOString(),
-          origin: "checked",
-        };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const run = await limit(async () => {
+        opts?.signal?.throwIfAborted();
+        const dir = await acquireSlot();
+        try {
+          await writeFile(join(dir, BLOCK_FILE), code);
+          return await runProcess(options.bin, ["check", "--format=json", BLOCK_FILE], {
+            cwd: dir,
+            timeoutMs,
+            maxOutputBytes,
+            signal: opts?.signal,
+            env: options.env,
+          });
+        } finally {
+          freeSlots.push(dir);
+        }
+      });
+      const result = classifyRun(run, BLOCK_FILE, timeoutMs);
+      return {
+        status: result.status,
+        diagnostics: result.diagnostics,
+        stderr: excerpt(run.stderr),
+        checker,
+        codeHash: sha256Hex(code),
+        durationMs: Math.round(run.durationMs),
+        ...(result.reason === undefined ? {} : { reason: result.reason }),
+        checkedAt: new Date().toISOString(),
+        origin: "checked",
+      };
     },
     async close() {
       if (!workDir) return;
@@ -103,6 +123,8 @@ export function hewChecker(options: HewCheckerOptions): Checker {
       if (removeOnExit) process.removeListener("exit", removeOnExit);
       await rm(dir, { recursive: true, force: true });
       workDir = undefined;
+      freeSlots.length = 0;
+      slots = 0;
     },
   };
 }

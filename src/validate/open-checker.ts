@@ -12,6 +12,8 @@ import { VerdictLock } from "./verdict-lock.js";
 export interface OpenCheckerOptions {
   /** --hew: wins over HEW_BIN and the config. */
   hew?: string;
+  /** hew processes at once; defaults to the config's, then the machine's available parallelism. */
+  concurrency?: number;
   /** Use the on-disk verdict cache (default true). */
   cache?: boolean;
   /** A lock file to answer from; `false` for none; undefined uses the config's lock when it exists. */
@@ -32,7 +34,7 @@ export async function openChecker({ config, root }: LoadedConfig, options: OpenC
     // The flag and HEW_BIN are relative to where the user stands; the config's path to the config file.
     const fromCwd = (p: string | undefined) => (p && p.includes("/") ? resolve(p) : p || undefined);
     const bin = resolveHewBinary({ flag: fromCwd(options.hew), env: fromCwd(process.env.HEW_BIN), config: config.hew, cwd: root });
-    inner = hewChecker({ bin, timeoutMs: config.timeoutMs });
+    inner = hewChecker({ bin, timeoutMs: config.timeoutMs, concurrency: options.concurrency ?? config.concurrency });
   } catch (err) {
     if (!(err instanceof HewNotFoundError)) throw err;
     inner = unavailableChecker(err);

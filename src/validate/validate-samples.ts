@@ -1,5 +1,3 @@
-import pLimit from "p-limit";
-import { availableParallelism } from "node:os";
 import type { Verdict } from "../schema/verdict.js";
 import { extractCodeBlocks, type CodeBlock } from "../chatml/code-blocks.js";
 import type { LocatedSample } from "../chatml/jsonl.js";
@@ -36,25 +34,18 @@ export interface ValidationProgress {
 }
 
 export interface ValidateOptions {
-  concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ValidationProgress) => void;
   /** Consulted after a check ran now, to report what a compiler change did to the verdict. */
   history?: VerdictCache;
 }
 
-export function defaultConcurrency(): number {
-  return availableParallelism();
-}
-
 /**
- * Check every Hew block of every sample through the checker, `concurrency` at a time. Identical code is
- * checked once. Cancelling through the signal rejects with AbortError after the running checks are killed.
+ * Check every Hew block of every sample through the checker (whose process pool bounds how many run at
+ * once). Identical code is checked once. Cancelling through the signal rejects with AbortError after the
+ * running checks are killed.
  */
 export async function validateSamples(samples: readonly LocatedSample[], checker: Checker, options: ValidateOptions = {}): Promise<SampleResult[]> {
-  const concurrency = options.concurrency ?? defaultConcurrency();
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UserError(`concurrency must be a positive integer, got ${concurrency}`);
-  const limit = pLimit(concurrency);
   const pending = new Map<string, Promise<{ verdict?: Verdict; unchecked?: string; changedFrom?: Verdict }>>();
   const total = samples.reduce((n, s) => n + extractCodeBlocks(s.sample.messages).length, 0);
   let done = 0;
@@ -63,7 +54,7 @@ export async function validateSamples(samples: readonly LocatedSample[], checker
   const judge = (code: string, codeHash: string) => {
     let job = pending.get(codeHash);
     if (!job) {
-      job = limit(async () => {
+      job = (async () => {
         options.signal?.throwIfAborted();
         try {
           const verdict = await checker.check(code, { signal: options.signal });
@@ -74,7 +65,7 @@ export async function validateSamples(samples: readonly LocatedSample[], checker
           if (err instanceof UserError) return { unchecked: errorMessage(err) };
           throw err;
         }
-      });
+      })();
       pending.set(codeHash, job);
     }
     return job;
@@ -99,11 +90,7 @@ export async function validateSamples(samples: readonly LocatedSample[], checker
       return { sample, blocks, valid: blocks.length > 0 && blocks.every((b) => b.verdict?.status === "pass") };
     }),
   );
-  try {
-    return await Promise.race([work, abort]);
-  } finally {
-    limit.clearQueue();
-  }
+  return Promise.race([work, abort]);
 }
 
 async function changedVerdict(history: VerdictCache, now: Verdict): Promise<Verdict | undefined> {

@@ -37,4 +37,12 @@ describe.skipIf(!REAL_HEW)(`the real hew checker (${REAL_HEW ? REAL_HEW : SKIP_R
     expect(r.stdout).toMatch(/samples\/s\.jsonl:2 \[int\] block 1: UndefinedType unknown type `Int`/);
     expect(r.stdout).toMatch(/^\s+2 hew \d.*checked now$/m);
   });
+
+  it("passes the starter corpus that init writes", async () => {
+    const dir = await tempDir();
+    expect((await runCli(["init"], { cwd: dir })).code).toBe(0);
+    const r = await runCli(["validate", "--hew", REAL_HEW!], { cwd: dir });
+    expect(r.stdout).toMatch(/^  pass\s+1$/m);
+    expect(r.code).toBe(0);
+  });
 });

@@ -1,11 +1,13 @@
 import { execFileSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hewChecker } from "../../src/validate/hew-checker.js";
 import { HewNotFoundError } from "../../src/validate/hew-binary.js";
 import { AbortError } from "../../src/validate/run-process.js";
 import type { Checker } from "../../src/validate/checker.js";
 import { sha256Hex } from "../../src/util/hash.js";
-import { STAND_IN, recordedProgram, recordedVerdicts, programText } from "../helpers/fixtures.js";
+import { STAND_IN, recordedProgram, recordedVerdicts, programText, tempDir } from "../helpers/fixtures.js";
 
 const checkers: Checker[] = [];
 function standIn(env: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Checker {
@@ -86,6 +88,27 @@ describe("hewChecker against the stand-in", () => {
     setTimeout(() => controller.abort(), 300);
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     expect(processesMatching("sleep 3600")).toEqual([]);
+  });
+
+  it("runs checks in parallel but never more processes than its concurrency", async () => {
+    const dir = await tempDir();
+    const log = join(dir, "log");
+    const bin = join(dir, "hew");
+    await writeFile(bin, '#!/usr/bin/env bash\n[ "$1" = --version ] && { echo "hew 9.9.9"; exit 0; }\necho "+ $EPOCHREALTIME" >> "$LOG"\nsleep 0.05\necho "- $EPOCHREALTIME" >> "$LOG"\necho "[]"\n', { mode: 0o755 });
+    const checker = hewChecker({ bin, concurrency: 3, env: { ...process.env, LOG: log } });
+    checkers.push(checker);
+    const verdicts = await Promise.all(Array.from({ length: 12 }, (_, i) => checker.check(`fn f${i}() {}\n`)));
+    expect(verdicts.every((v) => v.status === "pass")).toBe(true);
+    const events = (await readFile(log, "utf8")).trim().split("\n").map((l) => l.split(" ") as [string, string]);
+    let running = 0;
+    let peak = 0;
+    for (const [sign] of events.sort((a, b) => Number(a[1]) - Number(b[1]) || (a[0] === "-" ? -1 : 1))) {
+      running += sign === "+" ? 1 : -1;
+      peak = Math.max(peak, running);
+    }
+    expect(events).toHaveLength(24);
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(peak).toBeGreaterThan(1);
   });
 
   it("reports a missing binary as HewNotFoundError, with how to fix it", async () => {

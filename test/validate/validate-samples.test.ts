@@ -22,7 +22,7 @@ describe("validateSamples", () => {
   it("checks identical code once and maps each block back to its sample", async () => {
     const checker = fakeChecker(hew, (code) => (code.includes("bad") ? "fail" : "pass"));
     const progress: number[] = [];
-    const results = await validateSamples(corpus, checker, { concurrency: 2, onProgress: (p) => progress.push(p.done) });
+    const results = await validateSamples(corpus, checker, { onProgress: (p) => progress.push(p.done) });
     expect(checker.calls.sort()).toEqual(["fn bad() {}\n", "fn ok() {}\n"]);
     expect(results.map((r) => [r.sample.sample.id, r.valid])).toEqual([
       ["one", true],
@@ -36,26 +36,8 @@ describe("validateSamples", () => {
     expect(formatValidationReport(results)).toContain("s.jsonl:2 [two] block 2: ");
   });
 
-  it("never runs more checks at once than the concurrency", async () => {
-    let running = 0;
-    let peak = 0;
-    const inner = fakeChecker(hew, () => "pass");
-    const slow = {
-      ...inner,
-      check: async (code: string) => {
-        peak = Math.max(peak, ++running);
-        await new Promise((r) => setTimeout(r, 10));
-        running--;
-        return inner.check(code);
-      },
-    };
-    const many = parseSamplesJsonl(Array.from({ length: 12 }, (_, i) => sampleLine(`s${i}`, `fn f${i}() {}\n`)).join("\n"), "m.jsonl");
-    await validateSamples(many, slow, { concurrency: 3 });
-    expect(peak).toBe(3);
-  });
-
   it("marks blocks unchecked, with the reason, when there is no compiler", async () => {
-    const results = await validateSamples(corpus, unavailableChecker(new HewNotFoundError("hew", "no `hew` on PATH")), { concurrency: 2 });
+    const results = await validateSamples(corpus, unavailableChecker(new HewNotFoundError("hew", "no `hew` on PATH")), {});
     const funnel = summarize(results);
     expect(funnel).toMatchObject({ unchecked: 4, pass: 0 });
     expect(formatValidationReport(results)).toMatch(/note: hew not found \(no `hew` on PATH\)/);
@@ -71,7 +53,7 @@ describe("validateSamples", () => {
 
   it("stops on cancel with an AbortError", async () => {
     const controller = new AbortController();
-    const pending = validateSamples(corpus, fakeChecker(hew, () => "pass", 200), { signal: controller.signal, concurrency: 1 });
+    const pending = validateSamples(corpus, fakeChecker(hew, () => "pass", 200), { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toThrow(/cancelled/);
   });
