@@ -36,3 +36,9 @@ export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./vali
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
+
+export * from "./schema/corrections.js";
+export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./corrections/classify.js";
+export { failureRegistry, getFailureCategory } from "./corrections/registry.js";
+export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./corrections/category.js";
+export { SourceView, looksLikeProse } from "./corrections/source-view.js";
