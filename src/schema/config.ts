@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EvalConfigSchema } from "./eval.js";
 
 export const CONFIG_FILE = "hew-corpus.config.yaml";
 
@@ -18,6 +19,8 @@ export const ConfigSchema = z.strictObject({
   lock: z.string().default("corpus/verdicts.lock.jsonl"),
   /** Per-check time limit. */
   timeoutMs: z.number().int().positive().default(30_000),
+  /** The eval loop: model, sampling and where runs are saved. */
+  eval: EvalConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
