@@ -4,6 +4,7 @@ export * from "./schema/diagnostic.js";
 export * from "./schema/verdict.js";
 export * from "./schema/system-prompt.js";
 export * from "./schema/config.js";
+export * from "./schema/eval.js";
 
 export { UserError } from "./util/errors.js";
 export { writeFileAtomic } from "./util/atomic-write.js";
@@ -13,6 +14,7 @@ export { parseSamplesJsonl, readSamplesJsonl, writeSamplesJsonl, formatSamplesJs
 export { loadCorpus, loadSamples, resolveCorpusFiles } from "./chatml/load-corpus.js";
 export { toChatML, toChatMLDocument, parseChatML, IM_START, IM_END } from "./chatml/chatml-text.js";
 export { extractCodeBlocks, findFences, isHewFence, type CodeBlock, type Fence } from "./chatml/code-blocks.js";
+export { cleanAnswer, type CleanedAnswer } from "./chatml/clean-answer.js";
 export {
   renderSystemPrompt,
   applySystemPrompt,
@@ -33,6 +35,7 @@ export { VerdictCache } from "./validate/verdict-cache.js";
 export { VerdictLock } from "./validate/verdict-lock.js";
 export { cachedChecker, type CachedCheckerOptions } from "./validate/cached-checker.js";
 export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./validate/open-checker.js";
+export { createJudge, type Judgement, type JudgeOptions } from "./validate/judge.js";
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
@@ -42,3 +45,25 @@ export { classifyFailure, type FailureClassification, type FailureEvidence, type
 export { failureRegistry, getFailureCategory } from "./corrections/registry.js";
 export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./corrections/category.js";
 export { SourceView, looksLikeProse } from "./corrections/source-view.js";
+
+export { evaluateModel, summarizeEvalRunFile, type EvaluateModelOptions, type EvaluateModelResult } from "./eval/evaluate.js";
+export { runEval, type RunEvalOptions, type EvalProgress } from "./eval/run-eval.js";
+export { loadPromptSet, selectPrompts, type LoadedPromptSet, type PromptFilter } from "./eval/prompt-set.js";
+export { ModelRequestError, type ModelClient, type Completion, type GenerateOptions } from "./eval/model-client.js";
+export { httpModelClient, chatCompletionsUrl, type HttpClientOptions } from "./eval/http-client.js";
+export { llamaCppModelClient, type LlamaCppClientOptions } from "./eval/llama-cpp-client.js";
+export { openModel, withAdapterHashes, type OpenModelOptions } from "./eval/open-model.js";
+export { passAtK, wilsonInterval, differenceInterval, Z95 } from "./eval/score.js";
+export { summarizeEvalRun } from "./eval/summary.js";
+export { messageShape, failureGroup } from "./eval/failure-group.js";
+export { evalRunFile, formatEvalRun, writeEvalRun, parseEvalRun, readEvalRun, findEvalRun } from "./eval/run-file.js";
+export {
+  formatEvalSummary,
+  compareEvalSummaries,
+  formatComparison,
+  describeModel,
+  type EvalComparison,
+  type RateChange,
+  type Change,
+  type ReportOptions,
+} from "./eval/report.js";

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
 
 /** What the server received: the parsed JSON body of one chat-completions request. */
 export interface ChatRequest {
@@ -101,4 +101,13 @@ export async function startFakeLlamaServer(respond: Responder): Promise<FakeLlam
         server.close(() => resolve());
       }),
   };
+}
+
+/** A port on 127.0.0.1 with nothing listening. */
+export async function closedPort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer } from "node:net";
 import { chatCompletionsUrl, httpModelClient, type HttpClientOptions } from "../../src/eval/http-client.js";
 import { ModelRequestError } from "../../src/eval/model-client.js";
 import { AbortError } from "../../src/validate/run-process.js";
-import { completion, startFakeLlamaServer, type FakeLlamaServer, type Responder } from "./fake-llama-server.js";
+import { closedPort, completion, startFakeLlamaServer, type FakeLlamaServer, type Responder } from "./fake-llama-server.js";
 
 const messages = [
   { role: "system" as const, content: "Answer with Hew only." },
@@ -21,15 +20,6 @@ async function clientFor(respond: Responder, options: Partial<HttpClientOptions>
   server = await startFakeLlamaServer(respond);
   servers.push(server);
   return httpModelClient({ url: server.url, model: "qwen-4b", sampling: { temperature: 0.7, topP: 0.9, maxTokens: 512 }, timeoutMs: 5000, retries: 2, retryDelayMs: 1, ...options });
-}
-
-/** A port on 127.0.0.1 with nothing listening. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const { port } = probe.address() as { port: number };
-  await new Promise((r) => probe.close(r));
-  return port;
 }
 
 describe("OpenAI-compatible HTTP client", () => {
