@@ -54,7 +54,7 @@ export { httpModelClient, chatCompletionsUrl, type HttpClientOptions } from "./e
 export { llamaCppModelClient, type LlamaCppClientOptions } from "./eval/llama-cpp-client.js";
 export { openModel, withAdapterHashes, type OpenModelOptions } from "./eval/open-model.js";
 export { passAtK, wilsonInterval, differenceInterval, Z95 } from "./eval/score.js";
-export { summarizeEvalRun } from "./eval/summary.js";
+export { summarizeEvalRun, evalResultsOf } from "./eval/summary.js";
 export { messageShape, failureGroup } from "./eval/failure-group.js";
 export { evalRunFile, formatEvalRun, writeEvalRun, parseEvalRun, readEvalRun, findEvalRun } from "./eval/run-file.js";
 export {

@@ -1,5 +1,7 @@
 import { AnswerOutcomeSchema, type AnswerOutcome, type EvalAnswer, type EvalRun, type EvalSummary, type Rate } from "../schema/eval.js";
+import type { EvalResults } from "../schema/run.js";
 import { EVAL_CATEGORIES } from "../schema/sample.js";
+import { describeModel } from "./report.js";
 import { passAtK, wilsonInterval } from "./score.js";
 
 interface PromptTally {
@@ -63,6 +65,7 @@ export function summarizeEvalRun({ header, answers }: EvalRun): EvalSummary {
     model: header.model,
     sampling: header.sampling,
     systemPromptVersion: header.systemPrompt?.version ?? null,
+    promptSet: header.promptSet,
     checker: header.checker,
     overall: rateOf([...prompts.values()].map(tally), ks),
     categories,
@@ -72,5 +75,17 @@ export function summarizeEvalRun({ header, answers }: EvalRun): EvalSummary {
     proseLeaks: answers.filter((a) => a.stripped.proseBefore !== "" || a.stripped.proseAfter !== "").length,
     truncated: answers.filter((a) => a.finishReason === "length").length,
     wallMs: header.wallMs,
+  };
+}
+
+/** The summary as the run registry stores a run's eval results (answers counted, 95% interval). */
+export function evalResultsOf(summary: EvalSummary): EvalResults {
+  return {
+    passRate: summary.overall.rate,
+    interval: { ...summary.overall.interval, level: 0.95 },
+    perCategory: Object.fromEntries(summary.categories.map((c) => [c.category, { passed: c.passed, total: c.answers, rate: c.rate }])),
+    failureCategories: Object.fromEntries(summary.failures.map((f) => [f.category, f.answers])),
+    model: describeModel(summary.model),
+    promptSet: `${summary.promptSet.file} v${summary.promptSet.version}`,
   };
 }

@@ -134,6 +134,9 @@ export const StrippedSchema = z.strictObject({
 });
 export type Stripped = z.infer<typeof StrippedSchema>;
 
+/** Which prompts a run asked: the file, its version and hash, and how many of its prompts were selected. */
+export const PromptSetRefSchema = z.strictObject({ file: z.string(), version: z.number().int(), sha256: z.string(), prompts: z.number().int() });
+
 export const EvalRunHeaderSchema = z.strictObject({
   type: z.literal("header"),
   format: z.literal(1),
@@ -144,7 +147,7 @@ export const EvalRunHeaderSchema = z.strictObject({
   model: ModelSpecSchema,
   sampling: SamplingSchema,
   systemPrompt: z.strictObject({ version: z.string(), sha256: z.string(), text: z.string() }).nullable(),
-  promptSet: z.strictObject({ file: z.string(), version: z.number().int(), sha256: z.string(), prompts: z.number().int() }),
+  promptSet: PromptSetRefSchema,
   checker: CheckerIdSchema,
   concurrency: z.number().int().positive(),
 });
@@ -208,6 +211,7 @@ export const EvalSummarySchema = z.strictObject({
   model: ModelSpecSchema,
   sampling: SamplingSchema,
   systemPromptVersion: z.string().nullable(),
+  promptSet: PromptSetRefSchema,
   checker: CheckerIdSchema,
   overall: RateSchema,
   categories: z.array(RateSchema.extend({ category: EvalCategorySchema })),

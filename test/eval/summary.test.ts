@@ -5,7 +5,8 @@ import type { ModelClient } from "../../src/eval/model-client.js";
 import { compareEvalSummaries, formatComparison, formatEvalSummary } from "../../src/eval/report.js";
 import { runEval } from "../../src/eval/run-eval.js";
 import { evalRunFile, findEvalRun, formatEvalRun, parseEvalRun, readEvalRun, writeEvalRun } from "../../src/eval/run-file.js";
-import { summarizeEvalRun } from "../../src/eval/summary.js";
+import { evalResultsOf, summarizeEvalRun } from "../../src/eval/summary.js";
+import { EvalResultsSchema } from "../../src/schema/run.js";
 import { messageShape } from "../../src/eval/failure-group.js";
 import { SamplingSchema, type EvalPrompt, type EvalRun } from "../../src/schema/eval.js";
 import type { Checker } from "../../src/validate/checker.js";
@@ -94,6 +95,18 @@ describe("eval summary", () => {
       { group: "no diagnostic", answers: 2, example: "algorithms-a#0" },
     ]);
     expect(formatEvalSummary(s)).toMatch(/^ {2}E_FROBNICATE: cannot frobnicate `_` N times\s+3\s+e\.g\. actors-b#1$/m);
+  });
+
+  it("converts to the eval results a run record stores", async () => {
+    const results = EvalResultsSchema.parse(evalResultsOf(summarizeEvalRun(await evalRun("v8", BEFORE))));
+    expect(results).toEqual({
+      passRate: expect.closeTo(4 / 9, 12),
+      interval: { low: expect.any(Number), high: expect.any(Number), level: 0.95 },
+      perCategory: { actors: { passed: 4, total: 6, rate: expect.closeTo(2 / 3, 12) }, algorithms: { passed: 0, total: 3, rate: 0 } },
+      failureCategories: { other: 5 },
+      model: "m at http://127.0.0.1:1",
+      promptSet: "prompts.yaml v1",
+    });
   });
 
   it("blanks names and numbers out of a message", () => {
