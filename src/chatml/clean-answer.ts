@@ -83,12 +83,22 @@ export function cleanAnswer(raw: string): CleanedAnswer {
   if (fences.length > 0) {
     const chosen = chooseFence(fences);
     const openingLine = text.lastIndexOf("\n", chosen.start - 2) + 1;
-    const closingLineEnd = chosen.unterminated ? text.length : text.indexOf("\n", chosen.end) < 0 ? text.length : text.indexOf("\n", chosen.end) + 1;
-    // Output cut off while closing the fence leaves a line of one or two backticks.
-    code = chosen.unterminated ? chosen.code.replace(/\n`{1,2}\s*$/, "\n") : chosen.code;
     before = text.slice(0, openingLine);
-    after = text.slice(closingLineEnd);
-    fence = { lang: chosen.lang, unterminated: chosen.unterminated };
+    // A fence closed on the code's last line (`}```) is closed, though markdown does not count it.
+    const glued = chosen.unterminated ? /`{3,}[ \t]*$/m.exec(chosen.code) : null;
+    if (glued) {
+      code = chosen.code.slice(0, glued.index);
+      after = chosen.code.slice(glued.index + glued[0].length);
+    } else if (chosen.unterminated) {
+      // Output cut off while closing the fence leaves a line of one or two backticks.
+      code = chosen.code.replace(/\n`{1,2}\s*$/, "\n");
+      after = "";
+    } else {
+      const closingLineEnd = text.indexOf("\n", chosen.end) < 0 ? text.length : text.indexOf("\n", chosen.end) + 1;
+      code = chosen.code;
+      after = text.slice(closingLineEnd);
+    }
+    fence = { lang: chosen.lang, unterminated: chosen.unterminated && !glued };
   } else {
     ({ code, before, after } = trimUnfencedProse(text));
   }

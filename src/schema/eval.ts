@@ -13,9 +13,9 @@ export const EvalPromptSchema = z.strictObject({
   id: kebabId,
   category: EvalCategorySchema,
   /** What the model is asked (the user message). */
-  prompt: z.string().trim().min(1),
+  prompt: z.string().regex(/\S/, "expected the prompt's text"),
   /** A program that passes `hew check`: proof the prompt can be answered in today's Hew. */
-  reference: z.string().trim().min(1),
+  reference: z.string().regex(/\S/, "expected a reference program"),
 });
 export type EvalPrompt = z.infer<typeof EvalPromptSchema>;
 

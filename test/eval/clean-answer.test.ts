@@ -72,6 +72,12 @@ describe("cleanAnswer", () => {
     expect(r.stripped.fence).toEqual({ lang: "hew", unterminated: true });
   });
 
+  it("takes a fence closed on the code's last line as closed", () => {
+    const r = cleanAnswer("```hew\nfn main() {\n    println(1);\n}```\nThat is all.");
+    expect(r.code).toBe("fn main() {\n    println(1);\n}\n");
+    expect(r.stripped).toMatchObject({ fence: { lang: "hew", unterminated: false }, proseAfter: "That is all." });
+  });
+
   it("does not mistake a stray closing fence after unfenced code for the code", () => {
     const r = cleanAnswer(`${MAIN}\`\`\`\n`);
     expect(r.code).toBe(MAIN);
