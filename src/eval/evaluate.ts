@@ -116,6 +116,8 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
   const concurrency = options.concurrency ?? ev.concurrency;
   const checker = options.checker ?? (await openChecker(loaded, { hew: options.hew, cache: options.cache, concurrency: options.checkConcurrency })).checker;
   try {
+    // Without a compiler nothing can be scored: say so before loading or asking a model.
+    await checker.identify({ signal: options.signal });
     model = await withAdapterHashes(model);
     const client = await openModel(model, { sampling, concurrency, timeoutMs: options.timeoutMs ?? ev.timeoutMs, retries: options.retries ?? ev.retries, apiKey: options.apiKey });
     let run: EvalRun;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import pLimit from "p-limit";
-import type { ChatHistoryItem, LlamaContextSequence } from "node-llama-cpp";
+import type { ChatHistoryItem, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import type { Sampling } from "../schema/eval.js";
 import type { Message } from "../schema/sample.js";
 import { UserError, errorMessage } from "../util/errors.js";
@@ -44,14 +44,14 @@ export async function llamaCppModelClient(options: LlamaCppClientOptions): Promi
   // Loaded on demand: the native addon costs nothing to users who evaluate over HTTP.
   const { getLlama, LlamaChatSession, LlamaLogLevel } = await import("node-llama-cpp");
   const llama = await getLlama({ logLevel: LlamaLogLevel.error });
-  let model;
+  let model: LlamaModel;
   try {
     model = await llama.loadModel({ modelPath: options.modelPath });
   } catch (err) {
     await llama.dispose();
     throw new UserError(`${options.modelPath}: cannot load the model: ${errorMessage(err)}`);
   }
-  let context;
+  let context: LlamaContext;
   try {
     const lora = options.lora ?? [];
     context = await model.createContext({

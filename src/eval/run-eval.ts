@@ -10,7 +10,7 @@ import type { Checker } from "../validate/checker.js";
 import { createJudge } from "../validate/judge.js";
 import { AbortError } from "../validate/run-process.js";
 import { failureGroup } from "./failure-group.js";
-import { ModelRequestError, type ModelClient } from "./model-client.js";
+import { ModelRequestError, type Completion, type ModelClient } from "./model-client.js";
 
 export interface EvalProgress {
   done: number;
@@ -54,7 +54,7 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
     const messages: Message[] = [...(system === null ? [] : [{ role: "system" as const, content: system }]), { role: "user", content: prompt.prompt }];
     const base = { type: "answer" as const, promptId: prompt.id, category: prompt.category, sample, prompt: prompt.prompt };
     const t0 = performance.now();
-    let completion;
+    let completion: Completion;
     try {
       completion = await ask(() => options.client.complete(messages, { seed: options.sampling.seed + sample, signal: options.signal }));
     } catch (err) {

@@ -113,6 +113,7 @@ describe("hew-corpus eval", () => {
       [["eval", "--url", newServer.url, "--model", "m", "--system-prompt", "v9"], /unknown system-prompt version "v9"; known: v1, v2/],
       [["eval", "--url", newServer.url, "--model", "m", "-n", "3"], /3 answers per prompt need a temperature above 0/],
       [["eval", "--gguf", join(dir, "missing.gguf"), "--no-save"], /missing\.gguf: model file not found/],
+      [["eval", "--url", newServer.url, "--model", "m", "--hew", "/nonexistent/hew"], /^hew-corpus: hew not found \(\/nonexistent\/hew is not an executable file\)/],
       [["eval", "compare", "v7", "v99"], /no eval run "v99": not a file, and not in .* \(runs there: v7, v8\)/],
     ];
     const before = newServer.requests.length;
