@@ -1,9 +1,11 @@
 // `npm run bench [-- name...]`: runs the benchmarks and prints their figures.
 import { formatFigure, type Figure } from "./figure.js";
+import { benchHook } from "./hook.js";
 import { benchValidate } from "./validate.js";
 
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
+  hook: benchHook,
 };
 
 const wanted = process.argv.slice(2);

@@ -45,6 +45,53 @@ export { classifyFailure, type FailureClassification, type FailureEvidence, type
 export { failureRegistry, getFailureCategory } from "./corrections/registry.js";
 export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./corrections/category.js";
 export { SourceView, looksLikeProse } from "./corrections/source-view.js";
+export type { CorrectionTemplate, TemplateInstance } from "./corrections/templates/template.js";
+export { Picker } from "./corrections/picker.js";
+export {
+  generateCorrections,
+  formatErrors,
+  CORRECTION_FORMS,
+  type CorrectionForm,
+  type CategoryOutcome,
+  type GenerateCorrectionsOptions,
+  type Rejection,
+} from "./corrections/generate.js";
+export { appendSamples } from "./corrections/corpus-file.js";
+export { RunAnswerSchema, RunOutcomeSchema, parseRunAnswers, readRunAnswers, type RunAnswer } from "./corrections/eval-run.js";
+export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
+export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
+export {
+  applyFixes,
+  fixFailingBlocks,
+  fixedSample,
+  writeFixedSamples,
+  formatBlockDiff,
+  formatFixes,
+  type AppliedFix,
+  type FixOutcome,
+  type BlockFix,
+  type FixRun,
+} from "./validate/apply-fixes.js";
+
+export { installHook, uninstallHook, type InstallHookOptions, type InstalledHook, type UninstalledHook } from "./hook/install.js";
+export { renderHookScript, type HookCli, type HookScriptOptions } from "./hook/hook-script.js";
+
+export * from "./schema/run.js";
+export * from "./schema/train.js";
+export * from "./train/index.js";
+export { runRows, describeTrainConfig, formatPassRate, formatInterval, type RunRow } from "./report/run-rows.js";
+export { formatRunsTable, formatRunsMarkdown } from "./report/runs-table.js";
+export type { ReportData, CompositionCell, FunnelStep, TokenLengths } from "./report/report-data.js";
+export { reportData, type ReportInput } from "./report/gather.js";
+export { reportCharts, type Chart } from "./report/charts.js";
+export { renderReportHtml } from "./report/html.js";
+
+export { hubConnection, parseRepoName, DEFAULT_HUB_URL, type HubConnection, type HubConnectionOptions } from "./hub/connection.js";
+export { pushFiles, pullFiles, type HubFile, type PushResult, type PulledFile } from "./hub/transfer.js";
+export { pushDataset, pushAdapter, type PushOptions, type PushDatasetOptions, type PushAdapterOptions, type PushedFiles } from "./hub/publish.js";
+export { readExport, exportComposition, type ExportContents } from "./hub/export-contents.js";
+export { renderDatasetCard, type DatasetCardInput } from "./hub/dataset-card.js";
+export { renderModelCard, type ModelCardInput } from "./hub/model-card.js";
 
 export { evaluateModel, summarizeEvalRunFile, type EvaluateModelOptions, type EvaluateModelResult } from "./eval/evaluate.js";
 export { runEval, type RunEvalOptions, type EvalProgress } from "./eval/run-eval.js";

@@ -1,9 +1,20 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
+import { registerHook } from "./hook.js";
 import { registerEval } from "./eval.js";
 import { registerInit } from "./init.js";
 import { registerValidate } from "./validate.js";
+import { registerDedup } from "./dedup.js";
+import { registerStats } from "./stats.js";
+import { registerExport } from "./export.js";
+import { registerTrain } from "./train.js";
+import { registerCorrections } from "./corrections.js";
+import { registerPrompt } from "./prompt.js";
+import { registerRuns } from "./runs.js";
+import { registerReport } from "./report.js";
+import { registerPush } from "./push.js";
+import { registerPull } from "./pull.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -17,6 +28,17 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerDedup(program);
+registerStats(program);
+registerExport(program);
+registerTrain(program);
+registerCorrections(program);
+registerPrompt(program);
+registerRuns(program);
+registerReport(program);
+registerPush(program);
+registerPull(program);
+registerHook(program);
 registerEval(program);
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { loadStagedSamples, stagedFiles } from "../validate/staged.js";
 import { validateSamples } from "../validate/validate-samples.js";
 import { allPassed, formatValidationReport, summarize, validationReportJson } from "../validate/report.js";
 import { VerdictLock } from "../validate/verdict-lock.js";
+import { fixFailingBlocks, formatFixes, writeFixedSamples } from "../validate/apply-fixes.js";
 import { UserError } from "../util/errors.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
@@ -22,6 +23,7 @@ interface ValidateFlags {
   updateLock?: boolean;
   json?: boolean;
   staged?: boolean;
+  fix?: boolean;
 }
 
 async function selectSamples(paths: string[], flags: ValidateFlags, cwd: string, patterns: string[], root: string): Promise<LocatedSample[]> {
@@ -46,20 +48,29 @@ export function registerValidate(program: Command): void {
     .option("--update-lock", "write this run's verdicts to the lock (only when every block has a real verdict)")
     .option("--json", "print a machine-readable report on stdout")
     .option("--staged", "only files staged in git, as staged (for a pre-commit hook)")
+    .option("--fix", "apply the compiler's suggested fixes to failing blocks; rewrite the samples whose blocks then pass")
     .action((paths: string[], flags: ValidateFlags) =>
       runCommand(async () => {
+        if (flags.fix && flags.staged) throw new UserError("--fix cannot be used with --staged: the samples come from git's index, the fixes would go to the working tree");
         const cwd = process.cwd();
         const loaded = await loadConfig(cwd, flags.config);
         const samples = await selectSamples(paths, flags, cwd, loaded.config.corpus, loaded.root);
         const { checker, cache } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock, concurrency: flags.concurrency });
         const progress = createProgress("validate");
         try {
-          const results = await validateSamples(samples, checker, {
-            signal: interruptSignal(),
+          const signal = interruptSignal();
+          let results = await validateSamples(samples, checker, {
+            signal,
             onProgress: ({ done, total }) => progress.update(done, total),
             history: cache,
           });
           progress.stop();
+          if (flags.fix) {
+            const fixed = await fixFailingBlocks(results, checker, { signal });
+            await writeFixedSamples(fixed.fixes, samples, paths.length > 0 ? cwd : loaded.root);
+            (flags.json ? process.stderr : process.stdout).write(formatFixes(fixed.fixes) + "\n");
+            results = fixed.results;
+          }
           const funnel = summarize(results);
           if (flags.json) process.stdout.write(JSON.stringify(validationReportJson(results, funnel), null, 2) + "\n");
           else process.stdout.write(formatValidationReport(results, funnel) + "\n");

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../schema/diagnostic.js";
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { SystemPromptRule } from "../schema/system-prompt.js";
 import type { SourceView } from "./source-view.js";
+import type { CorrectionTemplate } from "./templates/template.js";
 
 /**
  * Recognises one kind of error diagnostic. A diagnostic matches when its code is listed (or no codes are
@@ -28,4 +29,6 @@ export interface FailureCategory {
   /** Wins only when every error is one of its own (a compiler limitation never hides a real mistake). */
   onlyWhenAlone?: boolean;
   rules: readonly CategoryRule[];
+  /** Correction templates whose samples teach the right form. */
+  templates: readonly CorrectionTemplate[];
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
-import { ModelSpecSchema, RunIdSchema, SamplingSchema, type EvalRun, type EvalSummary, type ModelSpec, type ModelSpecInput, type SamplingInput } from "../schema/eval.js";
+import { ModelSpecSchema, EvalRunIdSchema, SamplingSchema, type EvalRun, type EvalSummary, type ModelSpec, type ModelSpecInput, type SamplingInput } from "../schema/eval.js";
 import type { SystemPromptVersion } from "../schema/system-prompt.js";
 import { UserError, formatZodIssues } from "../util/errors.js";
 import type { Checker } from "../validate/checker.js";
@@ -107,7 +107,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
 
   const runsDir = resolve(root, options.runsDir ?? ev.runsDir);
   const runId = options.runId ?? freshRunId(runsDir);
-  if (!RunIdSchema.safeParse(runId).success) throw new UserError(`run id "${runId}": expected letters, digits, '.', '_' and '-'`);
+  if (!EvalRunIdSchema.safeParse(runId).success) throw new UserError(`run id "${runId}": expected letters, digits, '.', '_' and '-'`);
   const file = evalRunFile(runsDir, runId);
   const save = options.save ?? true;
   // Refuse before the expensive part, not after it.

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DedupConfigSchema } from "./dedup.js";
+import { ExportConfigSchema } from "./export.js";
 import { EvalConfigSchema } from "./eval.js";
 
 export const CONFIG_FILE = "hew-corpus.config.yaml";
@@ -19,6 +21,8 @@ export const ConfigSchema = z.strictObject({
   lock: z.string().default("corpus/verdicts.lock.jsonl"),
   /** Per-check time limit. */
   timeoutMs: z.number().int().positive().default(30_000),
+  dedup: DedupConfigSchema.default(DedupConfigSchema.parse({})),
+  export: ExportConfigSchema.default(ExportConfigSchema.parse({})),
   /** The eval loop: model, sampling and where runs are saved. */
   eval: EvalConfigSchema.prefault({}),
 });

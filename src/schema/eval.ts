@@ -5,7 +5,7 @@ import { CheckerIdSchema, VerdictSchema } from "./verdict.js";
 
 const kebabId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a kebab-case id such as actors-bank-account");
 /** Run ids become file names: letters, digits, '.', '_' and '-' only. */
-export const RunIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a run id of letters, digits, '.', '_' and '-'");
+export const EvalRunIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a run id of letters, digits, '.', '_' and '-'");
 
 // ---- prompt set ------------------------------------------------------------------------------------
 
@@ -140,7 +140,7 @@ export const PromptSetRefSchema = z.strictObject({ file: z.string(), version: z.
 export const EvalRunHeaderSchema = z.strictObject({
   type: z.literal("header"),
   format: z.literal(1),
-  runId: RunIdSchema,
+  runId: EvalRunIdSchema,
   startedAt: z.string(),
   finishedAt: z.string(),
   wallMs: z.number().nonnegative(),
@@ -207,7 +207,7 @@ export const RateSchema = z.strictObject({
 export type Rate = z.infer<typeof RateSchema>;
 
 export const EvalSummarySchema = z.strictObject({
-  runId: RunIdSchema,
+  runId: EvalRunIdSchema,
   model: ModelSpecSchema,
   sampling: SamplingSchema,
   systemPromptVersion: z.string().nullable(),

@@ -1,20 +1,38 @@
 import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 
 /**
- * Write a file so that readers see either the old content or the new, never half of it: the data goes
- * to a temp file in the same folder (same filesystem, so rename is atomic) and is renamed over the target.
+ * Write to a temp file in the target's folder (same filesystem, so rename is atomic), then rename it over
+ * the target: readers see either the old content or the new, never half of it.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+async function atomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    await writeFile(tmp, data, mode === undefined ? undefined : { mode });
+    await write(tmp);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  return atomically(file, (tmp) => writeFile(tmp, data, mode === undefined ? undefined : { mode }));
+}
+
+/**
+ * Stream data into a file atomically (for downloads too large to hold in memory). `check` runs after the
+ * last byte is written and before the rename: throwing there leaves the target untouched.
+ */
+export function writeStreamAtomic(file: string, data: AsyncIterable<Uint8Array>, check?: () => void): Promise<void> {
+  return atomically(file, async (tmp) => {
+    await pipeline(Readable.from(data), createWriteStream(tmp));
+    check?.();
+  });
 }

@@ -1,20 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { resolve } from "node:path";
 import type { LocatedSample } from "../chatml/jsonl.js";
 import { loadSamples } from "../chatml/load-corpus.js";
-import { UserError, errorMessage } from "../util/errors.js";
-
-const run = promisify(execFile);
-
-async function git(args: string[], cwd: string): Promise<string> {
-  try {
-    const { stdout } = await run("git", args, { cwd, maxBuffer: 256 * 1024 * 1024 });
-    return stdout;
-  } catch (err) {
-    throw new UserError(`git ${args.join(" ")} failed: ${errorMessage(err).split("\n")[0]}`);
-  }
-}
+import { git } from "../util/git.js";
 
 /** Paths (relative to `cwd`) of files staged for the next commit, added or modified. */
 export async function stagedFiles(cwd: string): Promise<string[]> {

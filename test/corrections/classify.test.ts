@@ -99,3 +99,24 @@ describe("failureRegistry", () => {
     expect(() => getFailureCategory("typos")).toThrow(/known: prose-leak, /);
   });
 });
+
+describe("classifyFailure on messages seen from the real checker beyond the recorded set", () => {
+  const at = (code: string, message: string, line: number, source = "hew-types"): Diagnostic => ({ ...diagnostic(code, message, line), source });
+
+  it("does not take a Rust `*` dereference for FFI when the program declares no extern block", () => {
+    // `*counts.entry(w).or_insert(0) += 1;` draws all three.
+    const diagnostics = [
+      at("InvalidOperation", "invalid assignment target; expected identifier, field access, or index", 4),
+      at("UndefinedMethod", "no method `entry` on HashMap", 4),
+      at("UnsafeOperationRequiresBlock", "raw pointer dereference requires an `unsafe { ... }` block", 4),
+    ];
+    expect(classifyFailure("fn main() {\n}\n", { diagnostics }).category).toBe("invented-api");
+    expect(classifyFailure('extern "C" {\n    fn f(p: *mut i64);\n}\n', { diagnostics: [diagnostics[2]!] }).category).toBe("unsafe-ffi");
+  });
+
+  it("recognises a keyword used as a name and a replaced supervisor field", () => {
+    expect(classifyFailure("fn main() {}\n", { diagnostics: [at("Other", "`record` is a reserved word and cannot be used as a name", 3, "hew-parser")] }).category).toBe("rust-syntax");
+    const replaced = at("Other", "supervisor field `max_restarts:` was replaced by the fused `intensity: N within <duration>` field", 2, "hew-parser");
+    expect(classifyFailure("fn main() {}\n", { diagnostics: [replaced] }).category).toBe("supervisor-syntax");
+  });
+});

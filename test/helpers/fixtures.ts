@@ -63,6 +63,9 @@ export function sampleLine(id: string, code: string, category = "actors"): strin
 // An absolute URL: a bare "tsx" would be resolved from the test's temp folder, which has no node_modules.
 const TSX_LOADER = pathToFileURL(join(REPO_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
+/** The command that runs the hew-corpus CLI from source, from any folder. */
+export const CLI_ARGV: readonly string[] = [process.execPath, "--import", TSX_LOADER, join(REPO_ROOT, "src", "cli", "main.ts")];
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -73,8 +76,8 @@ export interface CliResult {
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     execFile(
-      process.execPath,
-      ["--import", TSX_LOADER, join(REPO_ROOT, "src", "cli", "main.ts"), ...args],
+      CLI_ARGV[0]!,
+      [...CLI_ARGV.slice(1), ...args],
       { cwd: options.cwd, env: { ...process.env, HEW_BIN: "", ...options.env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === "number" ? err.code : null) : 0;

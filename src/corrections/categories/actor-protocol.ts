@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/actor-protocol.js";
 
 export default {
   id: "actor-protocol",
@@ -45,4 +46,5 @@ export default {
       reason: "`println(await c.total())` is `BoundsNotSatisfied` (the Result is not Display); `if await` is `Mismatch`; `| after` from main is MIR `NotYetImplemented`.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

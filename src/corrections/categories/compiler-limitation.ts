@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/compiler-limitation.js";
 
 // HIR and MIR kinds that report the compiler's own gaps or inconsistencies (hew-facts 2.3, 2.4).
 const INTERNAL_CODES = [
@@ -57,5 +58,12 @@ export default {
     { description: "a codegen-front failure", where: (d) => d.code.startsWith("E_CODEGEN_FRONT_") },
     { description: "an inconsistency inside the type checker", codes: ["InvalidOperation"], message: /checker produced-value graph is incomplete/ },
   ],
-  rules: [],
+  rules: [
+    {
+      id: "compiler-gaps",
+      text: "Avoid the few valid-looking forms the current compiler cannot lower: in a transition body name the next state in every branch (`if c { Meter.Loud { peak: event.v } } else { Meter.Quiet }`, not `else { state }`); test a destructured tuple inside the arm body, not in a guard; use `await x | after d` only inside an actor handler; give supervisor children only integer or bool literal arguments.",
+      reason: "Each passes the type checker and then fails as a compiler limitation: `state` in a branch is MIR `UnresolvedPlace`, a guarded tuple destructure and `| after` from main are MIR `NotYetImplemented`, and a string child argument is `NotYetImplemented` (\"supported child init values are literals and config-field reads\").",
+    },
+  ],
+  templates,
 } satisfies FailureCategory;

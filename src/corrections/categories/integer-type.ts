@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/integer-type.js";
 
 export default {
   id: "integer-type",
@@ -22,4 +23,5 @@ export default {
       reason: "Width mixing gives `Mismatch` (\"cannot implicitly convert `i32` to `i64`; use an explicit `as i64` cast\") or, in unpinned arithmetic, MIR `UnsupportedNode`; a usize index is a `Mismatch` too.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/invented-api.js";
 
 export default {
   id: "invented-api",
@@ -52,4 +53,5 @@ export default {
       reason: "Rust `std::env::args()` is `E_PATH_LEGACY_SEPARATOR`; `os.args()` without an index is `ArityMismatch` \"expected 1 arguments, found 0\".",
     },
   ],
+  templates,
 } satisfies FailureCategory;

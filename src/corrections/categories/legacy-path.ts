@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/legacy-path.js";
 
 export default {
   id: "legacy-path",
@@ -16,4 +17,5 @@ export default {
       reason: "v1 taught `::`; now `::` is `E_PATH_LEGACY_SEPARATOR`, `::<T>` is `E_LEGACY_TURBOFISH` and `import m::*` is `E_IMPORT_GLOB_REMOVED`, parse errors that hide every other diagnostic.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

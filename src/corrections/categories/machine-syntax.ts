@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/machine-syntax.js";
 
 const TRANSITION_HEAD = /^\s*on\s+\w/;
 
@@ -67,4 +68,5 @@ export default {
       reason: "Gaps are `MachineExhaustivenessError` (\"state `Running` does not handle event `Start`\"); `step` on a `let` is `MutabilityError`; a guard that uses a head binding is `UndefinedVariable`.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -6,4 +6,5 @@ export default {
   description: "Errors no category recognises yet: read them, then teach the registry a new matcher or category.",
   matchers: [],
   rules: [],
+  templates: [],
 } satisfies FailureCategory;

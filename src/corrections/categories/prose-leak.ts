@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/prose-leak.js";
 import { isFenceLine, looksLikeProse } from "../source-view.js";
 
 // Prose is read as code, so it always fails in the parser; the line the parser stopped on tells prose from code.
@@ -24,4 +25,5 @@ export default {
       reason: "v1 asked for an explanation after the code; the checker reads prose as code (`Other` \"expected item (fn, actor, machine, type, import, ...), found identifier `Here`\") and every stray backtick is an `InvalidLiteral`.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/removed-concurrency.js";
 
 export default {
   id: "removed-concurrency",
@@ -24,4 +25,5 @@ export default {
       reason: "v1's `scope |s| { s.launch(..) }` is now `Other` \"'scope |s| { s.launch / s.spawn / s.cancel }' has been removed\"; `fork { }` is a parse error and `fork t = f(x)` fails at MIR (\"spawned call is not implemented\").",
     },
   ],
+  templates,
 } satisfies FailureCategory;

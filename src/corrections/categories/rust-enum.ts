@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../../schema/diagnostic.js";
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/rust-enum.js";
 import type { SourceView } from "../source-view.js";
 
 /** The enum named by `Enum.Variant` / `Enum::Variant` in the message, when the program declares it. */
@@ -50,4 +51,5 @@ export default {
       reason: "Commas give `Other` \"use `;` instead of `,` to separate variants\"; `#[derive]` is rejected; a tuple/struct shape mix-up gives `UndefinedFunction` \"undefined static function `Shape.Rect`\".",
     },
   ],
+  templates,
 } satisfies FailureCategory;

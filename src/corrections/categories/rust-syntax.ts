@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/rust-syntax.js";
 
 export default {
   id: "rust-syntax",
@@ -7,7 +8,7 @@ export default {
     "Rust forms Hew does not have: `let mut`, macros (`println!`, `format!`, `vec!`), `struct`/`class`/`interface`, `#[derive]`, `&self` and `&x` borrows, range patterns, `impl Drop`, assigning to a `let`, keywords used as names.",
   matchers: [
     { description: "`let mut` or `mut` in a pattern", message: /reserved word `mut`|unexpected `mut`|found `mut`/ },
-    { description: "a keyword used as a name", codes: ["InvalidPattern", "MissingExpression"], message: /reserved word `\w+`/ },
+    { description: "a keyword used as a name", codes: ["InvalidPattern", "MissingExpression", "Other"], message: /reserved word `\w+`|`\w+` is a reserved word/ },
     { description: "a macro call", codes: ["UnexpectedToken"], message: /found `!`/ },
     { description: "a foreign keyword (`struct`, `class`, `interface`, ...)", codes: ["Other"], message: /^unexpected '(struct|class|interface|def|trait|func|function)'/ },
     { description: "a type attribute Hew does not know (`#[derive]`, `#[repr]`)", codes: ["Other"], message: /unrecognised type attribute/ },
@@ -63,4 +64,5 @@ export default {
       reason: "`assert_eq!` is a parse error like every macro; without the allow comment `hew check` reports a `dead_code` warning for each test fn.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

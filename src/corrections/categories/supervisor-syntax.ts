@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/supervisor-syntax.js";
 
 export default {
   id: "supervisor-syntax",
@@ -6,7 +7,7 @@ export default {
   description:
     "Supervisors written with Erlang, Akka or Rust-library fields (`children: [..]`, `restart_policy:`, `max_restarts:`) instead of `strategy:`, `intensity: N within d` and `child name: Actor(..)` lines, or child specs the supervisor checks reject.",
   matchers: [
-    { description: "an unknown supervisor field", codes: ["Other"], message: /unknown supervisor field/ },
+    { description: "an unknown or replaced supervisor field", codes: ["Other"], message: /unknown supervisor field|supervisor field `[^`]+` was replaced/ },
     { description: "a supervisor child or strategy check", where: (d) => /^Supervisor[A-Z]/.test(d.code) },
   ],
   rules: [
@@ -21,4 +22,5 @@ export default {
       reason: "A string child arg fails at MIR (`NotYetImplemented` \"... supported child init values are literals and config-field reads\"); heap fields on a permanent child are `SupervisorPermanentOwnedHeap`.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/unsafe-ffi.js";
 
 export default {
   id: "unsafe-ffi",
@@ -6,7 +7,12 @@ export default {
   description: "A foreign function or raw-pointer operation used outside `unsafe { }`, in main, a helper, a handler or a loop.",
   matchers: [
     { description: "an extern call outside `unsafe`", codes: ["InvalidOperation"], message: /calling extern function `[^`]+` requires `unsafe/ },
-    { description: "a raw-pointer operation outside `unsafe`", codes: ["UnsafeOperationRequiresBlock"] },
+    {
+      description: "a raw-pointer operation outside `unsafe`",
+      codes: ["UnsafeOperationRequiresBlock"],
+      // Without an extern block the pointer is a Rust `*x` habit, not FFI.
+      where: (_d, source) => /\bextern\s+"C"/.exec(source.code)?.[0],
+    },
   ],
   rules: [
     {
@@ -15,4 +21,5 @@ export default {
       reason: "A bare extern call is `InvalidOperation` \"calling extern function `abs` requires `unsafe { ... }`\"; models forgot it inside helpers and loops even when main was right.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/use-after-move.js";
 
 export default {
   id: "use-after-move",
@@ -16,4 +17,5 @@ export default {
       reason: "Using a resource or channel handle after sending it is `UseAfterMove` (\"use of moved value `tx`\"); reading a string after `m.insert(k, ..)` is `UseAfterConsume`.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

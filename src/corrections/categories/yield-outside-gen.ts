@@ -1,4 +1,5 @@
 import type { FailureCategory } from "../category.js";
+import templates from "../templates/yield-outside-gen.js";
 
 export default {
   id: "yield-outside-gen",
@@ -19,4 +20,5 @@ export default {
       reason: "`YieldOutsideGenerator` (\"`yield` outside of generator function\"), often with a `Mismatch` on the return type.",
     },
   ],
+  templates,
 } satisfies FailureCategory;

@@ -1,0 +1,94 @@
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { loadConfig } from "../config.js";
+import type { RunRecord } from "../schema/run.js";
+import type { TrainingEvent } from "../train/backend.js";
+import { LlamaCppBackend } from "../train/llama-backend.js";
+import { trainRun } from "../train/train-run.js";
+import { createProgress } from "./progress.js";
+import { interruptSignal, runCommand } from "./run-command.js";
+
+interface TrainFlags {
+  config: string;
+  resume?: boolean;
+  registry?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+function summary(record: RunRecord): string {
+  const t = record.training!;
+  const lines = [`run ${record.id}: adapter ${t.adapter.path}`, `  sha256 ${t.adapter.sha256}`];
+  if (t.initialValidationLoss !== null) lines.push(`  validation loss before training: ${t.initialValidationLoss.toFixed(4)}`);
+  for (const l of t.losses) lines.push(`  epoch ${l.epoch}: train loss ${l.train.toFixed(4)}${l.validation === null ? "" : `, validation loss ${l.validation.toFixed(4)}`}`);
+  lines.push(`  ${t.steps} steps, ${t.tokensPerSecond.toFixed(0)} tokens/s, ${(t.wallTimeMs / 1000).toFixed(1)} s, backend ${t.backend.name}`);
+  if (t.samples.skipped.length > 0) lines.push(`  skipped ${t.samples.skipped.length} samples (see the run record)`);
+  if (!t.dropout.applied) lines.push(`  note: ${t.dropout.note}`);
+  return lines.join("\n");
+}
+
+/** Step progress as a bar; the build and skipped samples as plain lines, since they matter after the run too. */
+function reporter(): { onEvent: (e: TrainingEvent) => void; stop: () => void } {
+  const bar = createProgress("train");
+  let lastBuildPercent = -1;
+  return {
+    onEvent(e) {
+      switch (e.type) {
+        case "build":
+          if (e.percent === undefined) process.stderr.write(`hew-corpus: ${e.message}\n`);
+          else if (e.percent >= lastBuildPercent + 10 || e.percent === 100) {
+            lastBuildPercent = e.percent;
+            process.stderr.write(`hew-corpus: compiling the training backend: ${e.percent}%\n`);
+          }
+          break;
+        case "prepared":
+          for (const s of e.skipped) process.stderr.write(`hew-corpus: skipped dataset line ${s.line} (${s.tokens} tokens): ${s.reason}\n`);
+          process.stderr.write(`hew-corpus: ${e.train} training and ${e.validation} validation samples, ${e.totalSteps} steps${e.startStep > 0 ? `, resuming after step ${e.startStep}` : ""}\n`);
+          break;
+        case "step":
+          bar.update(e.step, e.totalSteps);
+          break;
+        case "epoch":
+          bar.stop();
+          process.stderr.write(`hew-corpus: epoch ${e.epoch}: train loss ${e.loss.train.toFixed(4)}${e.loss.validation === null ? "" : `, validation loss ${e.loss.validation.toFixed(4)}`}; checkpoint ${e.checkpoint}\n`);
+          break;
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command("train")
+    .description("train a LoRA adapter with llama.cpp and record the run in the run registry")
+    .requiredOption("--config <file>", "the run config (run.yaml)")
+    .option("--resume", "continue from the checkpoint in the output folder")
+    .option("--registry <file>", "run registry (default: the config's registry, else runs/registry.jsonl beside hew-corpus.config.yaml)")
+    .option("--json", "print the run record as JSON on stdout")
+    .option("--verbose", "show llama.cpp's own log")
+    .action((flags: TrainFlags) =>
+      runCommand(async () => {
+        const cwd = process.cwd();
+        const { root } = await loadConfig(cwd);
+        const progress = reporter();
+        try {
+          const record = await trainRun({
+            configFile: resolve(cwd, flags.config),
+            resume: flags.resume,
+            registry: flags.registry && resolve(cwd, flags.registry),
+            defaultRoot: root,
+            backend: new LlamaCppBackend({ verbose: flags.verbose }),
+            signal: interruptSignal(),
+            onEvent: progress.onEvent,
+          });
+          progress.stop();
+          // --eval chains here once the eval loop exists: evaluate `record` and attach the results to it
+          // through RunRegistry.update(record.id, ...).
+          process.stdout.write(flags.json ? JSON.stringify(record, null, 2) + "\n" : summary(record) + "\n");
+        } finally {
+          progress.stop();
+        }
+      }),
+    );
+}

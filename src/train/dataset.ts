@@ -1,0 +1,115 @@
+import { TrainingRecordSchema, type TrainingRecord } from "../schema/train.js";
+import { UserError, errorMessage, formatZodIssues } from "../util/errors.js";
+import { readTextFile } from "../util/read-text.js";
+import type { ChatMessage, NativeModel } from "./native/binding.js";
+
+export interface Conversation {
+  /** 1-based line in the dataset file. */
+  line: number;
+  messages: TrainingRecord["messages"];
+}
+
+const MAX_ERRORS_SHOWN = 20;
+
+/** The export's messages JSONL; every bad line is reported as `file:line: field: expected ...`. */
+export function parseTrainingJsonl(text: string, file: string): Conversation[] {
+  const out: Conversation[] = [];
+  const errors: string[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      errors.push(`${file}:${line}: invalid JSON: ${errorMessage(err)}`);
+      return;
+    }
+    const result = TrainingRecordSchema.safeParse(value);
+    if (result.success) out.push({ line, messages: result.data.messages });
+    else errors.push(formatZodIssues(result.error.issues, { file, line }));
+  });
+  if (errors.length > MAX_ERRORS_SHOWN) errors.splice(MAX_ERRORS_SHOWN, Infinity, `... and ${errors.length - MAX_ERRORS_SHOWN} more lines with errors`);
+  if (errors.length > 0) throw new UserError(errors.join("\n"));
+  if (out.length === 0) throw new UserError(`${file}: the dataset has no samples`);
+  return out;
+}
+
+export async function readTrainingJsonl(file: string): Promise<Conversation[]> {
+  return parseTrainingJsonl(await readTextFile(file, "dataset"), file);
+}
+
+export interface EncodedConversation {
+  line: number;
+  tokens: Int32Array;
+  /** `labels[i]`: the token to predict after `tokens[i]`, or -1 where no loss is taken. */
+  labels: Int32Array;
+  /** Positions that carry a label. */
+  labelled: number;
+}
+
+function render(model: NativeModel, messages: readonly ChatMessage[], addAssistant: boolean): string {
+  if (messages.length === 0) return "";
+  const text = model.applyChatTemplate(messages, addAssistant);
+  if (text === null) {
+    throw new UserError("the base model has no chat template that llama.cpp can apply (tokenizer.chat_template); use a model with a known template such as ChatML");
+  }
+  return text;
+}
+
+/**
+ * Tokens of a conversation rendered with the model's chat template, with labels on the assistant turns only
+ * (their closing tokens included, so the model learns to stop) or, without `assistantOnly`, on every token.
+ * Each assistant turn is found by rendering the conversation up to it with and without the turn; both must be
+ * prefixes of the whole rendering, as they are for every common template.
+ */
+export function encodeConversation(model: NativeModel, conversation: Conversation, assistantOnly: boolean): EncodedConversation {
+  const { messages } = conversation;
+  const full = render(model, messages, false);
+  const cuts: { at: number; assistant: boolean }[] = [];
+  messages.forEach((m, k) => {
+    if (m.role !== "assistant") return;
+    const before = render(model, messages.slice(0, k), true);
+    const through = render(model, messages.slice(0, k + 1), false);
+    if (!full.startsWith(before) || !full.startsWith(through)) {
+      throw new UserError(`line ${conversation.line}: the model's chat template does not render conversations prefix by prefix, so assistant turns cannot be located`);
+    }
+    cuts.push({ at: before.length, assistant: true }, { at: through.length, assistant: false });
+  });
+
+  const tokens: number[] = [];
+  const trainable: boolean[] = [];
+  let start = 0;
+  let inAssistant = false;
+  for (const cut of [...cuts, { at: full.length, assistant: false }]) {
+    if (cut.at > start) {
+      const piece = model.tokenize(full.slice(start, cut.at), start === 0);
+      for (const t of piece) {
+        tokens.push(t);
+        trainable.push(inAssistant || !assistantOnly);
+      }
+    }
+    start = Math.max(start, cut.at);
+    inAssistant = cut.assistant;
+  }
+
+  const labels = new Int32Array(tokens.length).fill(-1);
+  let labelled = 0;
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (trainable[i + 1]) {
+      labels[i] = tokens[i + 1]!;
+      labelled++;
+    }
+  }
+  return { line: conversation.line, tokens: Int32Array.from(tokens), labels, labelled };
+}
+
+/** A sample padded to the training context: padding positions carry no label, so they add no loss. */
+export function toContext(sample: EncodedConversation, contextLength: number, padToken: number): { tokens: Int32Array; labels: Int32Array } {
+  if (sample.tokens.length > contextLength) throw new Error(`line ${sample.line}: ${sample.tokens.length} tokens do not fit a context of ${contextLength}`);
+  const tokens = new Int32Array(contextLength).fill(padToken);
+  const labels = new Int32Array(contextLength).fill(-1);
+  tokens.set(sample.tokens);
+  labels.set(sample.labels);
+  return { tokens, labels };
+}

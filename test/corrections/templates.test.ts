@@ -1,0 +1,44 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { classifyFailure } from "../../src/corrections/classify.js";
+import { Picker } from "../../src/corrections/picker.js";
+import { failureRegistry } from "../../src/corrections/registry.js";
+import { hewChecker } from "../../src/validate/hew-checker.js";
+import { REAL_HEW, SKIP_REASON } from "../helpers/real-hew.js";
+
+const RENDERINGS = 12;
+// Fewer against the compiler: each rendering is two real checks.
+const CHECKED_RENDERINGS = 8;
+const withTemplates = failureRegistry.filter((c) => c.id !== "other");
+const all = failureRegistry.flatMap((c) => c.templates.map((t) => ({ category: c.id, template: t })));
+
+describe("correction templates", () => {
+  it("exist for every category but `other`, with unique ids", () => {
+    for (const c of withTemplates) expect(c.templates.length, c.id).toBeGreaterThan(0);
+    const ids = all.map((t) => t.template.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it.each(all.map((t) => [t.template.id, t] as const))("%s renders the same instance from the same seed and many from many", (_id, { template }) => {
+    expect(template.render(new Picker("seed-1"))).toEqual(template.render(new Picker("seed-1")));
+    const distinct = new Set(Array.from({ length: RENDERINGS }, (_, i) => JSON.stringify(template.render(new Picker(`seed-${i}`)))));
+    expect(distinct.size).toBeGreaterThanOrEqual(RENDERINGS - 2);
+  });
+
+  describe.skipIf(!REAL_HEW)(`against the real checker (${REAL_HEW ?? SKIP_REASON})`, () => {
+    const checker = REAL_HEW ? hewChecker({ bin: REAL_HEW }) : undefined;
+    afterAll(() => checker?.close?.());
+
+    it.each(all.map((t) => [t.template.id, t] as const))("%s: the answer passes with no diagnostic, the mistake fails in its category", async (_id, { category, template }) => {
+      await Promise.all(
+        Array.from({ length: CHECKED_RENDERINGS }, async (_, i) => {
+          const instance = template.render(new Picker(`real-${i}`));
+          const [right, wrong] = await Promise.all([checker!.check(instance.correct), checker!.check(instance.wrong)]);
+          expect(right.diagnostics, instance.correct).toEqual([]);
+          expect(right.status).toBe("pass");
+          expect(wrong.status, instance.wrong).toBe("fail");
+          expect(classifyFailure(instance.wrong, wrong).category, instance.wrong).toBe(category);
+        }),
+      );
+    });
+  });
+});

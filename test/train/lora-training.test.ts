@@ -1,0 +1,170 @@
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { RunRecordSchema } from "../../src/schema/run.js";
+import type { TrainingEvent } from "../../src/train/backend.js";
+import { encodeConversation, toContext } from "../../src/train/dataset.js";
+import { LlamaCppBackend } from "../../src/train/llama-backend.js";
+import { loadBinding, type Binding, type NativeModel } from "../../src/train/native/binding.js";
+import { trainRun } from "../../src/train/train-run.js";
+import { sha256Hex } from "../../src/util/hash.js";
+import { AbortError } from "../../src/validate/run-process.js";
+import { runCli, tempDir } from "../helpers/fixtures.js";
+import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, writeTrainingFixture } from "./training-fixtures.js";
+
+let binding: Binding;
+
+beforeAll(async () => {
+  binding = loadBinding((await buildAddonForTests()).path);
+}, ADDON_BUILD_TIMEOUT_MS);
+
+describe("hew-corpus train on a tiny llama model (CPU)", () => {
+  it("trains 2 epochs: the loss falls, the adapter and the run record are written", async () => {
+    const f = await writeTrainingFixture(await tempDir());
+    const r = await runCli(["train", "--config", "run.yaml", "--json"], { cwd: f.dir });
+    expect(r.stderr).toContain("epoch 2: train loss");
+    expect(r.code).toBe(0);
+    const record = RunRecordSchema.parse(JSON.parse(r.stdout));
+    expect(record.id).toBe("v1");
+    const t = record.training!;
+    expect(t.losses.map((l) => l.epoch)).toEqual([1, 2]);
+    expect(t.losses[1]!.train).toBeLessThan(t.losses[0]!.train);
+    expect(t.losses[1]!.validation!).toBeLessThan(t.initialValidationLoss! - 0.5);
+    expect(t.adapter.sha256).toBe(sha256Hex(await readFile(t.adapter.path)));
+    expect(t.backend.flags).toContain("-DGGML_OPENMP=ON");
+    expect(t.dropout.applied).toBe(true);
+    expect(record.corpus).toMatchObject({ sampleCount: 24, hash: sha256Hex(await readFile(f.dataset)) });
+
+    const registry = (await readFile(join(f.dir, "runs", "registry.jsonl"), "utf8")).trim().split("\n");
+    expect(registry).toHaveLength(1);
+  });
+
+  it("trains 1 epoch, takes the corpus identity from the export manifest, and says when dropout was not applied", async () => {
+    const f = await writeTrainingFixture(await tempDir(), { epochs: 1, lora: { rank: 4, alpha: 8, dropout: 0.05 } });
+    await writeFile(join(f.dir, "export", "manifest.json"), JSON.stringify({ corpusHash: "abc123", systemPromptVersion: "v7" }));
+    const record = await trainRun({ configFile: f.config, defaultRoot: f.dir });
+    expect(record.training!.losses).toHaveLength(1);
+    expect(record.corpus).toMatchObject({ hash: "abc123", systemPromptVersion: "v7" });
+    expect(record.training!.dropout).toMatchObject({ requested: 0.05, applied: false });
+    expect(record.training!.dropout.note).toMatch(/not applied/);
+  });
+
+  it("reports over-long samples and skips them", async () => {
+    const f = await writeTrainingFixture(await tempDir(), { epochs: 1, contextLength: 160 });
+    const long = JSON.stringify({ messages: [{ role: "user", content: "x".repeat(400) }, { role: "assistant", content: "y" }] });
+    await writeFile(f.dataset, (await readFile(f.dataset, "utf8")) + long + "\n");
+    const record = await trainRun({ configFile: f.config, defaultRoot: f.dir });
+    expect(record.training!.samples.skipped).toEqual([{ line: 25, tokens: expect.any(Number), reason: "longer than contextLength 160" }]);
+    expect(record.training!.samples.train + record.training!.samples.validation).toBe(24);
+  });
+
+  it("resumes from the last checkpoint after a cancel, continuing the step count", async () => {
+    const f = await writeTrainingFixture(await tempDir());
+    const controller = new AbortController();
+    const firstRun: TrainingEvent[] = [];
+    const cancelled = trainRun({
+      configFile: f.config,
+      defaultRoot: f.dir,
+      signal: controller.signal,
+      onEvent: (e) => {
+        firstRun.push(e);
+        if (e.type === "epoch") controller.abort();
+      },
+    });
+    await expect(cancelled).rejects.toBeInstanceOf(AbortError);
+    const stepsPerEpoch = firstRun.find((e) => e.type === "prepared")!.stepsPerEpoch;
+    expect(existsSync(join(f.dir, "out", "checkpoint", "adapter.gguf"))).toBe(true);
+    expect(existsSync(join(f.dir, "out", "adapter.gguf"))).toBe(false);
+
+    const steps: number[] = [];
+    const record = await trainRun({
+      configFile: f.config,
+      defaultRoot: f.dir,
+      resume: true,
+      onEvent: (e) => e.type === "step" && steps.push(e.step),
+    });
+    expect(steps[0]).toBe(stepsPerEpoch + 1);
+    expect(record.training!.steps).toBe(2 * stepsPerEpoch);
+    expect(record.training!.resumedFrom).toEqual({ epoch: 1, step: stepsPerEpoch });
+    expect(record.training!.losses.map((l) => l.epoch)).toEqual([1, 2]);
+  });
+
+  it("writes an adapter that node-llama-cpp loads and that changes its output", async () => {
+    const f = await writeTrainingFixture(await tempDir(), { epochs: 2, learningRate: 2e-2 });
+    const record = await trainRun({ configFile: f.config, defaultRoot: f.dir, backend: new LlamaCppBackend() });
+    const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+    const model = await llama.loadModel({ modelPath: f.model });
+    const prompt = "<|im_start|>system\nYou write Hew.<|im_end|>\n<|im_start|>user\nWrite program 99.<|im_end|>\n<|im_start|>assistant\n";
+    const complete = async (lora?: string) => {
+      const context = await model.createContext({ contextSize: 256, ...(lora ? { lora: { adapters: [{ filePath: lora }] } } : {}) });
+      try {
+        return await new LlamaCompletion({ contextSequence: context.getSequence() }).generateCompletion(prompt, { maxTokens: 12, temperature: 0 });
+      } finally {
+        await context.dispose();
+      }
+    };
+    const base = await complete();
+    const tuned = await complete(record.training!.adapter.path);
+    await model.dispose();
+    expect(tuned).not.toBe(base);
+  }, 120_000); // node-llama-cpp loads its own prebuilt llama.cpp first
+});
+
+describe("assistant-only loss", () => {
+  /** One SGD step at learning rate 1 from lora_b = 0 leaves lora_b = -gradient (lora_a gets none while b is 0). */
+  async function gradientOf(model: NativeModel, fresh: string, tokens: Int32Array, labels: Int32Array): Promise<{ loss: number; grad: Float32Array }> {
+    const trainer = new binding.Trainer(model, { adapterPath: fresh, contextLength: tokens.length, threads: 2, optimizer: "sgd", gradAccum: 1 });
+    try {
+      trainer.setOptimizer({ learningRate: 1, weightDecay: 0 });
+      const { loss } = await trainer.step(tokens, labels, true);
+      const b = trainer.tensors().filter((t) => t.name.endsWith(".lora_b"));
+      const grad = new Float32Array(b.reduce((n, t) => n + t.data.length, 0));
+      let at = 0;
+      for (const t of b) {
+        t.data.forEach((v, i) => (grad[at + i] = -v));
+        at += t.data.length;
+      }
+      return { loss, grad };
+    } finally {
+      trainer.close();
+    }
+  }
+
+  it("takes no loss and no gradient from masked positions", async () => {
+    const dir = await tempDir();
+    const f = await writeTrainingFixture(dir);
+    const model = new binding.Model(f.model);
+    try {
+      const fresh = join(dir, "fresh.gguf");
+      binding.writeFreshAdapter(f.model, fresh, { rank: 4, alpha: 4, targets: ["attn_q", "attn_v", "ffn_down"], seed: 7 });
+      const messages = [
+        { role: "user" as const, content: "Write a program." },
+        { role: "assistant" as const, content: ANSWER },
+      ];
+      const encoded = encodeConversation(model, { line: 1, messages }, false);
+      const { tokens, labels: all } = toContext(encoded, 128, 2);
+      // split the labelled positions in two halves: masked in one, kept in the other
+      const half = (keepFirst: boolean) => all.map((l, i) => (l >= 0 && i % 2 === (keepFirst ? 0 : 1) ? l : -1));
+      const full = await gradientOf(model, fresh, tokens, all);
+      const a = await gradientOf(model, fresh, tokens, half(true));
+      const b = await gradientOf(model, fresh, tokens, half(false));
+      const none = await gradientOf(model, fresh, tokens, new Int32Array(tokens.length).fill(-1));
+
+      expect(none.loss).toBe(0);
+      expect(none.grad.every((g) => g === 0)).toBe(true);
+      expect(a.loss + b.loss).toBeCloseTo(full.loss, 5);
+      const scale = Math.max(...full.grad.map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      full.grad.forEach((g, i) => expect(Math.abs(a.grad[i]! + b.grad[i]! - g)).toBeLessThan(1e-4 * scale));
+
+      // the assistant-only encoding labels exactly the answer and its closing tokens
+      const assistantOnly = encodeConversation(model, { line: 1, messages }, true);
+      const labelled = Array.from(assistantOnly.labels).filter((l) => l >= 0);
+      expect(labelled).toEqual(Array.from(model.tokenize(`${ANSWER}<|im_end|>\n`, false)));
+    } finally {
+      model.close();
+    }
+  });
+});

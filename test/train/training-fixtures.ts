@@ -1,0 +1,70 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { stringify } from "yaml";
+import type { TrainConfigInput } from "../../src/schema/train.js";
+import { ensureNativeAddon, type NativeAddon } from "../../src/train/native/build.js";
+import { writeTinyLlamaGguf } from "../helpers/tiny-gguf.js";
+
+/** Building llama.cpp from scratch takes minutes on two cores; later runs find it in the cache. */
+export const ADDON_BUILD_TIMEOUT_MS = 30 * 60_000;
+
+export function buildAddonForTests(): Promise<NativeAddon> {
+  let last = -10;
+  return ensureNativeAddon({
+    backend: "cpu",
+    onProgress: (p) => {
+      if (p.phase !== "compile") process.stderr.write(`[training backend] ${p.message}\n`);
+      else if (p.percent >= last + 10) {
+        last = p.percent;
+        process.stderr.write(`[training backend] compiling ${p.percent}%\n`);
+      }
+    },
+  });
+}
+
+export const ANSWER = 'fn main() {\n    println("hello from hew");\n}';
+
+/** Conversations with one answer to learn, so a few steps visibly lower the loss. */
+export function datasetLines(n: number): string {
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: "system", content: "You write Hew." },
+        { role: "user", content: `Write program ${i}.` },
+        { role: "assistant", content: ANSWER },
+      ],
+    }),
+  ).join("\n") + "\n";
+}
+
+export interface TrainingFixture {
+  dir: string;
+  model: string;
+  dataset: string;
+  config: string;
+}
+
+/** A tiny model, a dataset and a run.yaml in `dir`. */
+export async function writeTrainingFixture(dir: string, overrides: Partial<TrainConfigInput> = {}, samples = 24): Promise<TrainingFixture> {
+  const model = join(dir, "model.gguf");
+  const dataset = join(dir, "export", "train.jsonl");
+  await writeTinyLlamaGguf(model, { contextLength: 256 });
+  await mkdir(dirname(dataset), { recursive: true });
+  await writeFile(dataset, datasetLines(samples));
+  const config = join(dir, "run.yaml");
+  const run: TrainConfigInput = {
+    baseModel: "model.gguf",
+    dataset: "export/train.jsonl",
+    outputDir: "out",
+    lora: { rank: 8, alpha: 16, dropout: 0 },
+    epochs: 2,
+    learningRate: 1e-2,
+    schedule: "constant",
+    contextLength: 160,
+    validationSplit: 0.2,
+    threads: 2,
+    ...overrides,
+  };
+  await writeFile(config, stringify(run));
+  return { dir, model, dataset, config };
+}
