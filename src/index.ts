@@ -6,6 +6,7 @@ export * from "./schema/system-prompt.js";
 export * from "./schema/config.js";
 export * from "./schema/dedup.js";
 export * from "./schema/export.js";
+export * from "./schema/eval.js";
 
 export { UserError } from "./util/errors.js";
 export { writeFileAtomic } from "./util/atomic-write.js";
@@ -15,6 +16,7 @@ export { parseSamplesJsonl, readSamplesJsonl, writeSamplesJsonl, formatSamplesJs
 export { loadCorpus, loadSamples, resolveCorpusFiles } from "./chatml/load-corpus.js";
 export { toChatML, toChatMLDocument, parseChatML, IM_START, IM_END } from "./chatml/chatml-text.js";
 export { extractCodeBlocks, findFences, isHewFence, type CodeBlock, type Fence } from "./chatml/code-blocks.js";
+export { cleanAnswer, type CleanedAnswer } from "./chatml/clean-answer.js";
 export {
   renderSystemPrompt,
   applySystemPrompt,
@@ -35,6 +37,7 @@ export { VerdictCache } from "./validate/verdict-cache.js";
 export { VerdictLock } from "./validate/verdict-lock.js";
 export { cachedChecker, type CachedCheckerOptions } from "./validate/cached-checker.js";
 export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./validate/open-checker.js";
+export { createJudge, type Judgement, type JudgeOptions } from "./validate/judge.js";
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
@@ -112,3 +115,25 @@ export { pushDataset, pushAdapter, type PushOptions, type PushDatasetOptions, ty
 export { readExport, exportComposition, type ExportContents } from "./hub/export-contents.js";
 export { renderDatasetCard, type DatasetCardInput } from "./hub/dataset-card.js";
 export { renderModelCard, type ModelCardInput } from "./hub/model-card.js";
+
+export { evaluateModel, summarizeEvalRunFile, type EvaluateModelOptions, type EvaluateModelResult } from "./eval/evaluate.js";
+export { runEval, type RunEvalOptions, type EvalProgress } from "./eval/run-eval.js";
+export { loadPromptSet, selectPrompts, type LoadedPromptSet, type PromptFilter } from "./eval/prompt-set.js";
+export { ModelRequestError, type ModelClient, type Completion, type GenerateOptions } from "./eval/model-client.js";
+export { httpModelClient, chatCompletionsUrl, type HttpClientOptions } from "./eval/http-client.js";
+export { llamaCppModelClient, type LlamaCppClientOptions } from "./eval/llama-cpp-client.js";
+export { openModel, withAdapterHashes, type OpenModelOptions } from "./eval/open-model.js";
+export { passAtK, wilsonInterval, differenceInterval, Z95 } from "./eval/score.js";
+export { summarizeEvalRun, evalResultsOf } from "./eval/summary.js";
+export { messageShape, failureGroup } from "./eval/failure-group.js";
+export { evalRunFile, formatEvalRun, writeEvalRun, parseEvalRun, readEvalRun, findEvalRun } from "./eval/run-file.js";
+export {
+  formatEvalSummary,
+  compareEvalSummaries,
+  formatComparison,
+  describeModel,
+  type EvalComparison,
+  type RateChange,
+  type Change,
+  type ReportOptions,
+} from "./eval/report.js";

@@ -1,6 +1,6 @@
 import { readTextFile } from "../util/read-text.js";
 import { SampleSchema, type Sample, type SampleInput } from "../schema/sample.js";
-import { UserError, formatZodIssues, errorMessage } from "../util/errors.js";
+import { parseJsonLines } from "../util/json-lines.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
 /** A sample together with where it was read from, so every report can point at `file:line`. */
@@ -11,33 +11,9 @@ export interface LocatedSample {
   line: number;
 }
 
-const MAX_ERRORS_SHOWN = 20;
-
 /** Parse JSONL text into samples; all problems are collected and thrown together as one UserError. */
 export function parseSamplesJsonl(text: string, file: string): LocatedSample[] {
-  const out: LocatedSample[] = [];
-  const errors: string[] = [];
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      errors.push(`${file}:${line}: invalid JSON: ${errorMessage(err)}`);
-      return;
-    }
-    const result = SampleSchema.safeParse(value);
-    if (result.success) out.push({ sample: result.data, file, line });
-    else errors.push(formatZodIssues(result.error.issues, { file, line }));
-  });
-  if (errors.length > 0) {
-    const shown = errors.slice(0, MAX_ERRORS_SHOWN);
-    if (errors.length > MAX_ERRORS_SHOWN) shown.push(`... and ${errors.length - MAX_ERRORS_SHOWN} more lines with errors`);
-    throw new UserError(shown.join("\n"));
-  }
-  return out;
+  return parseJsonLines(text, file, SampleSchema).map(({ value, line }) => ({ sample: value, file, line }));
 }
 
 export async function readSamplesJsonl(file: string): Promise<LocatedSample[]> {

@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { registerHook } from "./hook.js";
+import { registerEval } from "./eval.js";
 import { registerInit } from "./init.js";
 import { registerValidate } from "./validate.js";
 import { registerDedup } from "./dedup.js";
@@ -21,6 +22,8 @@ const program = new Command("hew-corpus")
   .description("A compiler-gated fine-tuning corpus for the Hew language")
   .version(pkg.version)
   .showHelpAfterError()
+  // Options belong to the command they follow, so `eval --json` and `eval show --json` stay apart.
+  .enablePositionalOptions()
   .configureOutput({ outputError: (text, write) => write(`hew-corpus: ${text.replace(/^error: /, "")}`) });
 
 registerInit(program);
@@ -36,5 +39,6 @@ registerReport(program);
 registerPush(program);
 registerPull(program);
 registerHook(program);
+registerEval(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DedupConfigSchema } from "./dedup.js";
 import { ExportConfigSchema } from "./export.js";
+import { EvalConfigSchema } from "./eval.js";
 
 export const CONFIG_FILE = "hew-corpus.config.yaml";
 
@@ -22,6 +23,8 @@ export const ConfigSchema = z.strictObject({
   timeoutMs: z.number().int().positive().default(30_000),
   dedup: DedupConfigSchema.default(DedupConfigSchema.parse({})),
   export: ExportConfigSchema.default(ExportConfigSchema.parse({})),
+  /** The eval loop: model, sampling and where runs are saved. */
+  eval: EvalConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -1,0 +1,39 @@
+import type { Message } from "../schema/sample.js";
+
+export interface GenerateOptions {
+  /** Sampling seed of this one answer. */
+  seed: number;
+  signal?: AbortSignal;
+}
+
+export interface Completion {
+  /** The answer text, as the model wrote it. */
+  content: string;
+  /** Reasoning the model produced apart from the answer (a server's `reasoning_content`, a chat wrapper's thoughts). */
+  reasoning?: string;
+  /** Why generation stopped: `stop`, `length` (ran out of tokens), ... */
+  finishReason: string | null;
+  completionTokens?: number;
+  /** Requests it took, retries included. */
+  attempts: number;
+}
+
+/** A model that answers chat messages: a server over HTTP, or a GGUF file loaded in this process. */
+export interface ModelClient {
+  complete(messages: readonly Message[], options: GenerateOptions): Promise<Completion>;
+  /** Free the model (weights, contexts, sockets). */
+  close(): Promise<void>;
+}
+
+/** The model could not answer (after any retries). `attempts` says how many requests were made. */
+export class ModelRequestError extends Error {
+  override readonly name = "ModelRequestError";
+  constructor(
+    message: string,
+    readonly attempts: number,
+    /** Worth trying again later: a 5xx, a 429, a timeout or a failed connection. */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}

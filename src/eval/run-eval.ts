@@ -1,0 +1,125 @@
+import pLimit from "p-limit";
+import { cleanAnswer } from "../chatml/clean-answer.js";
+import { classifyFailure } from "../corrections/classify.js";
+import { renderSystemPrompt } from "../chatml/system-prompt.js";
+import type { EvalAnswer, EvalPrompt, EvalRun, EvalRunHeader, ModelSpec, Sampling } from "../schema/eval.js";
+import type { Message } from "../schema/sample.js";
+import type { SystemPromptVersion } from "../schema/system-prompt.js";
+import { sha256Hex } from "../util/hash.js";
+import type { Checker } from "../validate/checker.js";
+import { createJudge } from "../validate/judge.js";
+import { AbortError } from "../validate/run-process.js";
+import { failureGroup } from "./failure-group.js";
+import { ModelRequestError, type Completion, type ModelClient } from "./model-client.js";
+
+export interface EvalProgress {
+  done: number;
+  total: number;
+}
+
+export interface RunEvalOptions {
+  runId: string;
+  prompts: readonly EvalPrompt[];
+  /** Where the prompts came from, for the run's header. */
+  promptSet: EvalRunHeader["promptSet"];
+  /** Sent as the system message of every prompt; null sends none. */
+  systemPrompt: SystemPromptVersion | null;
+  /** What `client` is, for the run's header. */
+  model: ModelSpec;
+  client: ModelClient;
+  sampling: Sampling;
+  checker: Checker;
+  /** Model requests at once. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: EvalProgress) => void;
+}
+
+/**
+ * Ask the model every prompt n times, clean each answer, check the code through the checker (whose process
+ * pool bounds the checks at once; identical code is checked once) and give every failure a category. Answers come back in prompt order.
+ */
+export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
+  const started = new Date();
+  const checkerId = await options.checker.identify({ signal: options.signal });
+  const { n } = options.sampling;
+  const system = options.systemPrompt ? renderSystemPrompt(options.systemPrompt) : null;
+  const judge = createJudge(options.checker, { signal: options.signal });
+  const ask = pLimit(options.concurrency);
+  const total = options.prompts.length * n;
+  let done = 0;
+  options.onProgress?.({ done, total });
+
+  const answer = async (prompt: EvalPrompt, sample: number): Promise<EvalAnswer> => {
+    const messages: Message[] = [...(system === null ? [] : [{ role: "system" as const, content: system }]), { role: "user", content: prompt.prompt }];
+    const base = { type: "answer" as const, promptId: prompt.id, category: prompt.category, sample, prompt: prompt.prompt };
+    const t0 = performance.now();
+    let completion: Completion;
+    try {
+      completion = await ask(() => options.client.complete(messages, { seed: options.sampling.seed + sample, signal: options.signal }));
+    } catch (err) {
+      if (!(err instanceof ModelRequestError)) throw err;
+      const { code, stripped } = cleanAnswer("");
+      return { ...base, raw: "", finishReason: null, code, stripped, outcome: "model-error", error: err.message, attempts: err.attempts, generateMs: performance.now() - t0 };
+    }
+    const generateMs = performance.now() - t0;
+    const { code, stripped } = cleanAnswer(completion.content);
+    const record: EvalAnswer = {
+      ...base,
+      raw: completion.content,
+      ...(completion.reasoning === undefined ? {} : { reasoning: completion.reasoning }),
+      finishReason: completion.finishReason,
+      code,
+      stripped,
+      outcome: "no-code",
+      attempts: completion.attempts,
+      generateMs,
+      ...(completion.completionTokens === undefined ? {} : { completionTokens: completion.completionTokens }),
+    };
+    // An empty file is valid Hew: checking "nothing" would pass an answer that holds no program.
+    if (code === "") return record;
+    const { verdict, unchecked } = await judge(code);
+    record.codeHash = sha256Hex(code);
+    if (!verdict) return { ...record, outcome: "unchecked", error: unchecked };
+    record.verdict = verdict;
+    if (verdict.status === "pass") return { ...record, outcome: "pass" };
+    if (verdict.status === "checker-error") return { ...record, outcome: "checker-error", error: verdict.reason };
+    const { category } = classifyFailure(code, verdict);
+    // What no registered category explains is grouped by its first error, so new mistakes show up as a shape.
+    return { ...record, outcome: "fail", failureCategory: category, ...(category === "other" ? { failureGroup: failureGroup(verdict) } : {}) };
+  };
+
+  try {
+    const answers = await Promise.all(
+      options.prompts.flatMap((prompt) =>
+        Array.from({ length: n }, async (_, sample) => {
+          const result = await answer(prompt, sample);
+          options.onProgress?.({ done: ++done, total });
+          return result;
+        }),
+      ),
+    );
+    const finished = new Date();
+    const header: EvalRunHeader = {
+      type: "header",
+      format: 1,
+      runId: options.runId,
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      wallMs: finished.getTime() - started.getTime(),
+      model: options.model,
+      sampling: options.sampling,
+      systemPrompt: options.systemPrompt && system !== null ? { version: options.systemPrompt.id, sha256: sha256Hex(system), text: system } : null,
+      promptSet: options.promptSet,
+      checker: checkerId,
+      concurrency: options.concurrency,
+    };
+    return { header, answers };
+  } catch (err) {
+    // Whichever job noticed the cancel first, the run reports it one way.
+    if (options.signal?.aborted) throw new AbortError();
+    throw err;
+  } finally {
+    ask.clearQueue();
+  }
+}

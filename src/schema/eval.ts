@@ -1,0 +1,229 @@
+import { z } from "zod";
+import { FailureCategoryIdSchema } from "./corrections.js";
+import { EvalCategorySchema } from "./sample.js";
+import { CheckerIdSchema, VerdictSchema } from "./verdict.js";
+
+const kebabId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "expected a kebab-case id such as actors-bank-account");
+/** Run ids become file names: letters, digits, '.', '_' and '-' only. */
+export const EvalRunIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "expected a run id of letters, digits, '.', '_' and '-'");
+
+// ---- prompt set ------------------------------------------------------------------------------------
+
+export const EvalPromptSchema = z.strictObject({
+  id: kebabId,
+  category: EvalCategorySchema,
+  /** What the model is asked (the user message). */
+  prompt: z.string().regex(/\S/, "expected the prompt's text"),
+  /** A program that passes `hew check`: proof the prompt can be answered in today's Hew. */
+  reference: z.string().regex(/\S/, "expected a reference program"),
+});
+export type EvalPrompt = z.infer<typeof EvalPromptSchema>;
+
+export const EvalPromptSetSchema = z
+  .strictObject({
+    version: z.number().int().positive(),
+    description: z.string().optional(),
+    prompts: z.array(EvalPromptSchema).min(1),
+  })
+  .superRefine((set, ctx) => {
+    const seen = new Set<string>();
+    set.prompts.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: "custom", path: ["prompts", i, "id"], message: `duplicate prompt id "${p.id}"` });
+      seen.add(p.id);
+    });
+  });
+export type EvalPromptSet = z.infer<typeof EvalPromptSetSchema>;
+
+// ---- model and sampling ----------------------------------------------------------------------------
+
+export const SamplingSchema = z.strictObject({
+  temperature: z.number().min(0).default(0),
+  /** Left to the model's default when absent. */
+  topP: z.number().gt(0).max(1).optional(),
+  maxTokens: z.number().int().positive().default(2048),
+  /** Answer i of a prompt is sampled with seed + i, so n answers differ and a rerun repeats them. */
+  seed: z.number().int().nonnegative().default(0),
+  /** Answers per prompt. */
+  n: z.number().int().positive().default(1),
+});
+export type Sampling = z.infer<typeof SamplingSchema>;
+export type SamplingInput = z.input<typeof SamplingSchema>;
+
+/** A LoRA adapter the server already holds, chosen per request by its index in the server's list. */
+export const ServerLoraSchema = z.strictObject({ id: z.number().int().nonnegative(), scale: z.number() });
+export type ServerLora = z.infer<typeof ServerLoraSchema>;
+
+/** A LoRA adapter file (GGUF) loaded next to a local model. */
+export const LoraFileSchema = z.strictObject({
+  path: z.string().min(1),
+  scale: z.number().default(1),
+  /** sha256 of the adapter file, recorded in run files so a result names the exact weights. */
+  sha256: z.string().optional(),
+});
+export type LoraFile = z.infer<typeof LoraFileSchema>;
+
+export const HttpModelSchema = z.strictObject({
+  kind: z.literal("http"),
+  /** Server root or its `/v1` (llama-server, vLLM, Ollama). */
+  url: z.url(),
+  model: z.string().min(1),
+  lora: z.array(ServerLoraSchema).default([]),
+});
+
+export const GgufModelSchema = z.strictObject({
+  kind: z.literal("gguf"),
+  path: z.string().min(1),
+  lora: z.array(LoraFileSchema).default([]),
+  /** Tokens of context per parallel answer. */
+  contextSize: z.number().int().positive().default(8192),
+  /** CPU threads for generation (default: llama.cpp's choice). */
+  threads: z.number().int().positive().optional(),
+});
+
+export const ModelSpecSchema = z.discriminatedUnion("kind", [HttpModelSchema, GgufModelSchema]);
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+export type ModelSpecInput = z.input<typeof ModelSpecSchema>;
+
+// ---- config section --------------------------------------------------------------------------------
+
+export const EvalConfigSchema = z.strictObject({
+  /** Where run files go, relative to the config file. */
+  runsDir: z.string().default("runs/eval"),
+  /** The model to ask when the command line names none. */
+  model: ModelSpecSchema.optional(),
+  sampling: SamplingSchema.prefault({}),
+  /** Model requests at once (parallel sequences for a local model). */
+  concurrency: z.number().int().positive().default(4),
+  /** Per request, covering the whole answer. */
+  timeoutMs: z.number().int().positive().default(300_000),
+  /** Further tries after a 5xx, a 429, a timeout or a failed connection. */
+  retries: z.number().int().nonnegative().default(3),
+  /** System-prompt version sent with every prompt (default: the latest). */
+  systemPrompt: z.string().optional(),
+});
+export type EvalConfig = z.infer<typeof EvalConfigSchema>;
+
+// ---- run file --------------------------------------------------------------------------------------
+
+/** How one answer ended. Only `pass` counts as passing; every other outcome is a miss. */
+export const AnswerOutcomeSchema = z.enum([
+  "pass",
+  "fail",
+  /** The checker crashed, timed out or broke its output contract. */
+  "checker-error",
+  /** No compiler was available and no recorded verdict matched. */
+  "unchecked",
+  /** The answer held no code at all (empty, or thinking only). */
+  "no-code",
+  /** The model gave no answer, even after the retries. */
+  "model-error",
+]);
+export type AnswerOutcome = z.infer<typeof AnswerOutcomeSchema>;
+
+export const StrippedSchema = z.strictObject({
+  /** Characters of `<think>` text removed. */
+  thinkChars: z.number().int().nonnegative(),
+  /** A `<think>` that never closed (the answer was cut off while thinking). */
+  thinkUnterminated: z.boolean(),
+  proseBefore: z.string(),
+  proseAfter: z.string(),
+  /** The fence the code came from, if any. */
+  fence: z.strictObject({ lang: z.string(), unterminated: z.boolean() }).nullable(),
+  /** Fenced blocks in the answer; the others than the chosen one were dropped. */
+  blocks: z.number().int().nonnegative(),
+});
+export type Stripped = z.infer<typeof StrippedSchema>;
+
+/** Which prompts a run asked: the file, its version and hash, and how many of its prompts were selected. */
+export const PromptSetRefSchema = z.strictObject({ file: z.string(), version: z.number().int(), sha256: z.string(), prompts: z.number().int() });
+
+export const EvalRunHeaderSchema = z.strictObject({
+  type: z.literal("header"),
+  format: z.literal(1),
+  runId: EvalRunIdSchema,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  wallMs: z.number().nonnegative(),
+  model: ModelSpecSchema,
+  sampling: SamplingSchema,
+  systemPrompt: z.strictObject({ version: z.string(), sha256: z.string(), text: z.string() }).nullable(),
+  promptSet: PromptSetRefSchema,
+  checker: CheckerIdSchema,
+  concurrency: z.number().int().positive(),
+});
+export type EvalRunHeader = z.infer<typeof EvalRunHeaderSchema>;
+
+export const EvalAnswerSchema = z.strictObject({
+  type: z.literal("answer"),
+  promptId: z.string(),
+  category: EvalCategorySchema,
+  /** Index of this answer among the prompt's n. */
+  sample: z.number().int().nonnegative(),
+  prompt: z.string(),
+  raw: z.string(),
+  /** Reasoning the server returned apart from the answer. */
+  reasoning: z.string().optional(),
+  finishReason: z.string().nullable(),
+  code: z.string(),
+  codeHash: z.string().optional(),
+  stripped: StrippedSchema,
+  outcome: AnswerOutcomeSchema,
+  verdict: VerdictSchema.optional(),
+  /** Failure-registry category of a `fail`. */
+  failureCategory: FailureCategoryIdSchema.optional(),
+  /** For failures no registered category explains: first error code and message shape. */
+  failureGroup: z.string().optional(),
+  error: z.string().optional(),
+  attempts: z.number().int().nonnegative(),
+  generateMs: z.number().nonnegative(),
+  completionTokens: z.number().int().nonnegative().optional(),
+});
+export type EvalAnswer = z.infer<typeof EvalAnswerSchema>;
+
+export const EvalRunRecordSchema = z.discriminatedUnion("type", [EvalRunHeaderSchema, EvalAnswerSchema]);
+
+export interface EvalRun {
+  header: EvalRunHeader;
+  answers: EvalAnswer[];
+}
+
+// ---- summary ---------------------------------------------------------------------------------------
+
+export const IntervalSchema = z.strictObject({ low: z.number(), high: z.number() });
+export type Interval = z.infer<typeof IntervalSchema>;
+
+export const PassAtKSchema = z.strictObject({ k: z.number().int().positive(), rate: z.number() });
+
+export const RateSchema = z.strictObject({
+  prompts: z.number().int().nonnegative(),
+  answers: z.number().int().nonnegative(),
+  passed: z.number().int().nonnegative(),
+  /** Mean over prompts of the share of passing answers (pass@1). */
+  rate: z.number(),
+  /** 95% Wilson interval with the prompts as trials. */
+  interval: IntervalSchema,
+  passAtK: z.array(PassAtKSchema),
+});
+export type Rate = z.infer<typeof RateSchema>;
+
+export const EvalSummarySchema = z.strictObject({
+  runId: EvalRunIdSchema,
+  model: ModelSpecSchema,
+  sampling: SamplingSchema,
+  systemPromptVersion: z.string().nullable(),
+  promptSet: PromptSetRefSchema,
+  checker: CheckerIdSchema,
+  overall: RateSchema,
+  categories: z.array(RateSchema.extend({ category: EvalCategorySchema })),
+  outcomes: z.record(AnswerOutcomeSchema, z.number().int().nonnegative()),
+  /** Failing answers per failure category, most frequent first. */
+  failures: z.array(z.strictObject({ category: FailureCategoryIdSchema, answers: z.number().int().positive() })),
+  /** Failures no registered category explains, grouped by first error code and message shape. */
+  unknownFailures: z.array(z.strictObject({ group: z.string(), answers: z.number().int().positive(), example: z.string() })),
+  /** Answers with prose around the code that cleaning removed, pass or fail. */
+  proseLeaks: z.number().int().nonnegative(),
+  /** Answers that ran out of tokens. */
+  truncated: z.number().int().nonnegative(),
+  wallMs: z.number().nonnegative(),
+});
+export type EvalSummary = z.infer<typeof EvalSummarySchema>;
