@@ -3,11 +3,13 @@ import { formatFigure, type Figure } from "./figure.js";
 import { benchHook } from "./hook.js";
 import { benchValidate } from "./validate.js";
 import { benchDedup } from "./dedup.js";
+import { benchTrainFigures } from "./train.js";
 
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
   dedup: benchDedup,
   hook: benchHook,
+  train: benchTrainFigures,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,7 +1,7 @@
 /**
  * Training speed of the LoRA backend against llama.cpp's own full-parameter `llama-finetune`, built from the same
  * patched source with the same ggml flags, on the same tiny model, context length and threads.
- * `npx tsx bench/train.ts` prints the figures; `benchTrain()` returns them.
+ * `npm run bench -- train` prints the figures.
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -15,11 +15,13 @@ import { loadBinding } from "../src/train/native/binding.js";
 import { llamaSourceVersion, preparedLlamaSource } from "../src/train/native/llama-source.js";
 import { sha256Hex } from "../src/util/hash.js";
 import { writeTinyLlamaGguf } from "../test/helpers/tiny-gguf.js";
+import type { Figure } from "./figure.js";
 
 const run = promisify(execFile);
 const SELF = fileURLToPath(import.meta.url);
 
 export interface TrainBenchOptions {
+  model?: keyof typeof MODELS;
   contextLength?: number;
   threads?: number;
   /** Contexts trained per measured epoch. */
@@ -34,8 +36,14 @@ export interface TrainBenchResult {
   ratio: number;
 }
 
-/** The bench model: about 3.6M parameters, F32. */
-const MODEL = { embeddingLength: 256, layers: 4, heads: 4, feedForwardLength: 768, contextLength: 1024, seed: 3 };
+/**
+ * The bench models, F32: about 3.6M parameters (hidden size 256, where a rank-16 adapter is 1/16 of the
+ * width) and about 14M (hidden size 512), closer to the adapter-to-width ratio of a real base model.
+ */
+const MODELS = {
+  "3.6M": { embeddingLength: 256, layers: 4, heads: 4, feedForwardLength: 768, contextLength: 1024, seed: 3 },
+  "14M": { embeddingLength: 512, layers: 4, heads: 8, feedForwardLength: 1536, contextLength: 1024, seed: 3 },
+} as const;
 
 async function buildFinetune(): Promise<string> {
   const cacheDir = defaultCacheDir();
@@ -98,7 +106,7 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const finetune = await buildFinetune();
   const dir = await mkdtemp(join(tmpdir(), "hew-bench-"));
   const modelPath = join(dir, "model.gguf");
-  const tiny = await writeTinyLlamaGguf(modelPath, MODEL);
+  const tiny = await writeTinyLlamaGguf(modelPath, MODELS[options.model ?? "3.6M"]);
 
   // text whose token count gives llama-finetune exactly `contexts` windows at stride contextLength/2
   const b = loadBinding(addon.path);
@@ -140,15 +148,23 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   };
 }
 
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  if (process.argv[2] === "--lora-worker") {
-    await loraWorker(JSON.parse(process.argv[3]!));
-  } else {
-    const r = await benchTrain();
-    const mib = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(0)} MiB`);
-    console.log(`model: ${(r.model.parameters / 1e6).toFixed(2)}M parameters (F32), context ${r.model.contextLength}, ${r.model.threads} threads`);
-    console.log(`LoRA (hew-corpus):        ${r.lora.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${mib(r.lora.peakRssMiB)}`);
-    console.log(`llama-finetune (full):    ${r.finetune.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${mib(r.finetune.peakRssMiB)}`);
-    console.log(`ratio LoRA / full: ${r.ratio.toFixed(2)} (target >= 1.0)`);
+/** The figures `npm run bench` prints, for both bench models. */
+export async function benchTrainFigures(): Promise<Figure[]> {
+  const mib = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(0)} MiB`);
+  const figures: Figure[] = [];
+  for (const model of Object.keys(MODELS) as (keyof typeof MODELS)[]) {
+    const r = await benchTrain({ model });
+    const setting = `${(r.model.parameters / 1e6).toFixed(1)}M-parameter F32 model, context ${r.model.contextLength}, ${r.model.threads} threads`;
+    figures.push(
+      { name: `LoRA rank 16 (hew-corpus), ${setting}`, value: `${r.lora.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${mib(r.lora.peakRssMiB)}` },
+      { name: "  llama-finetune (full-parameter), same source, flags and model", value: `${r.finetune.tokensPerSecond.toFixed(0)} tokens/s, peak RSS ${mib(r.finetune.peakRssMiB)}` },
+      { name: "  ratio LoRA / full fine-tuning", value: r.ratio.toFixed(2), target: ">= 1.0", ok: r.ratio >= 1 },
+    );
   }
+  return figures;
+}
+
+// The LoRA side runs in a child process of this file, so its peak memory is measured on its own.
+if (process.argv[2] === "--lora-worker" && process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  await loraWorker(JSON.parse(process.argv[3]!));
 }

@@ -1,6 +1,7 @@
 // Turns the recorded verdicts into one small file per answer, so the stand-in (a bash script) can reply
 // with a hash lookup instead of parsing JSON on every call. Records whose program is present must match
 // its sha256, as the verdicts README asks.
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -28,6 +29,7 @@ for (const line of readFileSync(verdictsFile, "utf8").split("\n")) {
   writeFileSync(join(tmp, `${v.sha256}.text-exit`), String(v.textExitCode));
   count++;
 }
+execFileSync("mkfifo", [join(tmp, "idle.fifo")]);
 writeFileSync(join(tmp, "complete"), `${count}\n`);
 // Several stand-ins may build at once: the first rename wins and the others discard their copy.
 try {
