@@ -1,7 +1,11 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { loadConfig } from "../config.js";
-import type { RunRecord } from "../schema/run.js";
+import { loadConfig, type LoadedConfig } from "../config.js";
+import { evaluateModel } from "../eval/evaluate.js";
+import { openChecker } from "../validate/open-checker.js";
+import { formatEvalSummary } from "../eval/report.js";
+import { evalResultsOf } from "../eval/summary.js";
+import type { EvalResults, RunRecord } from "../schema/run.js";
 import type { TrainingEvent } from "../train/backend.js";
 import { LlamaCppBackend } from "../train/llama-backend.js";
 import { trainRun } from "../train/train-run.js";
@@ -11,6 +15,8 @@ import { interruptSignal, runCommand } from "./run-command.js";
 interface TrainFlags {
   config: string;
   resume?: boolean;
+  eval?: boolean;
+  hew?: string;
   registry?: string;
   json?: boolean;
   verbose?: boolean;
@@ -58,33 +64,68 @@ function reporter(): { onEvent: (e: TrainingEvent) => void; stop: () => void } {
   };
 }
 
+async function assertCheckerAvailable(loaded: LoadedConfig, hew: string | undefined): Promise<void> {
+  const { checker } = await openChecker(loaded, { hew, cache: false, lock: false });
+  try {
+    await checker.identify();
+  } finally {
+    await checker.close?.();
+  }
+}
+
+/** `train --eval`: the base model with the new adapter, through the same eval as `hew-corpus eval`. */
+async function evaluateAdapter(record: RunRecord, loaded: LoadedConfig, flags: TrainFlags, signal: AbortSignal): Promise<EvalResults> {
+  const t = record.training!;
+  process.stderr.write(`hew-corpus: evaluating ${record.id}: ${t.config.baseModel} with ${t.adapter.path}\n`);
+  const bar = createProgress("eval");
+  try {
+    const { summary, file } = await evaluateModel({
+      config: loaded,
+      model: { kind: "gguf", path: t.config.baseModel, lora: [{ path: t.adapter.path, scale: 1 }] },
+      hew: flags.hew,
+      signal,
+      onProgress: ({ done, total }) => bar.update(done, total),
+    });
+    bar.stop();
+    if (!flags.json) process.stdout.write(formatEvalSummary(summary) + "\n");
+    if (file) process.stderr.write(`hew-corpus: eval run saved to ${file}\n`);
+    return evalResultsOf(summary);
+  } finally {
+    bar.stop();
+  }
+}
+
 export function registerTrain(program: Command): void {
   program
     .command("train")
     .description("train a LoRA adapter with llama.cpp and record the run in the run registry")
     .requiredOption("--config <file>", "the run config (run.yaml)")
     .option("--resume", "continue from the checkpoint in the output folder")
+    .option("--eval", "then evaluate the base model with the new adapter on the eval prompts and store the results in the run record")
+    .option("--hew <path>", "hew binary that judges the eval answers (default: HEW_BIN, the config, then `hew` on PATH)")
     .option("--registry <file>", "run registry (default: the config's registry, else runs/registry.jsonl beside hew-corpus.config.yaml)")
     .option("--json", "print the run record as JSON on stdout")
     .option("--verbose", "show llama.cpp's own log")
     .action((flags: TrainFlags) =>
       runCommand(async () => {
         const cwd = process.cwd();
-        const { root } = await loadConfig(cwd);
+        const loaded = await loadConfig(cwd);
+        // Hours of training must not end in "no compiler to judge the answers": ask before starting.
+        if (flags.eval) await assertCheckerAvailable(loaded, flags.hew);
+        const signal = interruptSignal();
         const progress = reporter();
         try {
           const record = await trainRun({
             configFile: resolve(cwd, flags.config),
             resume: flags.resume,
             registry: flags.registry && resolve(cwd, flags.registry),
-            defaultRoot: root,
+            defaultRoot: loaded.root,
             backend: new LlamaCppBackend({ verbose: flags.verbose }),
-            signal: interruptSignal(),
+            signal,
             onEvent: progress.onEvent,
+            evaluate: flags.eval ? (record) => evaluateAdapter(record, loaded, flags, signal) : undefined,
           });
           progress.stop();
-          // --eval chains here once the eval loop exists: evaluate `record` and attach the results to it
-          // through RunRegistry.update(record.id, ...).
           process.stdout.write(flags.json ? JSON.stringify(record, null, 2) + "\n" : summary(record) + "\n");
         } finally {
           progress.stop();

@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import type { RunRecord } from "../schema/run.js";
+import type { EvalResults, RunRecord } from "../schema/run.js";
 import type { TrainConfig } from "../schema/train.js";
 import { sha256Hex } from "../util/hash.js";
 import type { TrainOptions, TrainingBackend } from "./backend.js";
@@ -46,14 +46,19 @@ export interface TrainRunOptions extends TrainOptions {
   resume?: boolean;
   /** The registry file; the config's `registry`, else runs/registry.jsonl in `defaultRoot`. */
   registry?: string;
+  /**
+   * Measures the new adapter once it is recorded (`train --eval`); its results are stored in the same run
+   * record. Training does not depend on how the measuring is done.
+   */
+  evaluate?: (record: RunRecord) => Promise<EvalResults>;
   /** Folder of the corpus config, where the default registry lives. */
   defaultRoot: string;
   backend?: TrainingBackend;
 }
 
 /**
- * Train one run from its config and record it: adapter, losses, speed and build in the run registry. Returns the
- * record, so an eval of the new adapter can follow with a single call.
+ * Train one run from its config and record it: adapter, losses, speed and build in the run registry, then the
+ * eval results when `evaluate` is given. Returns the record as stored.
  */
 export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
   const startedAt = new Date().toISOString();
@@ -70,7 +75,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
     options,
   );
   const adapterSha = sha256Hex(await readFile(result.adapterPath));
-  return registry.append({
+  const record = await registry.append({
     kind: "train",
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -90,4 +95,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
       ...(result.resumedFrom ? { resumedFrom: result.resumedFrom } : {}),
     },
   });
+  if (!options.evaluate) return record;
+  const results = await options.evaluate(record);
+  return registry.update(record.id, (r) => ({ ...r, eval: results }));
 }

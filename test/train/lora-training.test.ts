@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,8 @@ import { loadBinding, type Binding, type NativeModel } from "../../src/train/nat
 import { trainRun } from "../../src/train/train-run.js";
 import { sha256Hex } from "../../src/util/hash.js";
 import { AbortError } from "../../src/validate/run-process.js";
-import { runCli, tempDir } from "../helpers/fixtures.js";
+import { STAND_IN, runCli, tempDir } from "../helpers/fixtures.js";
+import { stringify } from "yaml";
 import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, writeTrainingFixture } from "./training-fixtures.js";
 
 let binding: Binding;
@@ -89,6 +90,35 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
     expect(record.training!.steps).toBe(2 * stepsPerEpoch);
     expect(record.training!.resumedFrom).toEqual({ epoch: 1, step: stepsPerEpoch });
     expect(record.training!.losses.map((l) => l.epoch)).toEqual([1, 2]);
+  });
+
+  it("measures the new adapter with --eval and stores the results in the run record", async () => {
+    const f = await writeTrainingFixture(await tempDir(), { epochs: 1 });
+    await mkdir(join(f.dir, "prompts"));
+    await writeFile(join(f.dir, "prompts", "v1.yaml"), "id: v1\npreamble: You write Hew.\nrules: []\n");
+    const prompt = (id: string) => ({ id, category: "algorithms", prompt: `Write program ${id}.`, reference: `${ANSWER}\n` });
+    await writeFile(join(f.dir, "eval.yaml"), stringify({ version: 1, description: "two prompts", prompts: [prompt("algorithms-a"), prompt("algorithms-b")] }));
+    await writeFile(
+      join(f.dir, "hew-corpus.config.yaml"),
+      stringify({ systemPrompts: "prompts", evalPrompts: "eval.yaml", eval: { sampling: { maxTokens: 8 }, concurrency: 1 } }),
+    );
+    const r = await runCli(["train", "--config", "run.yaml", "--eval", "--json"], { cwd: f.dir, env: { HEW_BIN: STAND_IN } });
+    expect(r.stderr).toMatch(/evaluating v1: .*model\.gguf with .*adapter\.gguf/);
+    expect(r.code).toBe(0);
+    const record = RunRecordSchema.parse(JSON.parse(r.stdout));
+    // The stand-in has no recorded verdict for what a random model writes: nothing may pass.
+    expect(record.eval).toMatchObject({ passRate: 0, perCategory: { algorithms: { total: 2, passed: 0 } } });
+    const stored = RunRecordSchema.parse(JSON.parse((await readFile(join(f.dir, "runs", "registry.jsonl"), "utf8")).trim()));
+    expect(stored.eval).toEqual(record.eval);
+    expect(stored.eval!.model).toContain(record.training!.adapter.path);
+  });
+
+  it("refuses --eval before training when no compiler can judge the answers", async () => {
+    const f = await writeTrainingFixture(await tempDir(), { epochs: 1 });
+    const r = await runCli(["train", "--config", "run.yaml", "--eval"], { cwd: f.dir, env: { PATH: "/usr/bin:/bin" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/hew not found/);
+    expect(existsSync(join(f.dir, "out"))).toBe(false);
   });
 
   it("writes an adapter that node-llama-cpp loads and that changes its output", async () => {
