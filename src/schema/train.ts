@@ -44,8 +44,11 @@ export const TrainConfigSchema = z.strictObject({
   warmupSteps: z.number().int().min(0).default(0),
   weightDecay: z.number().min(0).max(1).default(0),
   optimizer: z.enum(["adamw", "sgd"]).default("adamw"),
-  /** Tokens per training context; a sample longer than this is reported and skipped. */
-  contextLength: z.number().int().min(8).default(1024),
+  /**
+   * Tokens per training context; a sample longer than this is reported and skipped. The default matches the
+   * export's `maxSeqLen`, so every exported sample fits (the rendered system prompt alone is ~2,300 tokens).
+   */
+  contextLength: z.number().int().min(8).default(4096),
   /** Samples whose gradients are summed per optimizer step. */
   batch: z.number().int().positive().default(1),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
