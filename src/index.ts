@@ -55,7 +55,6 @@ export { findSimilarPairs, type SimilarPair } from "./dedup/similar-pairs.js";
 export { dedupSamples, type DedupOptions, type DedupResult, type DuplicateCluster, type ClusterMember } from "./dedup/dedup.js";
 export { chooseKept, promptVersionOrder, type KeepContext, type PromptVersionOrder } from "./dedup/keep-policy.js";
 export { findContamination, type Leak, type LeakEvidence, type ContaminationOptions } from "./dedup/contamination.js";
-export { loadEvalItems, EvalItemSchema, type EvalItem } from "./dedup/eval-set.js";
 export { formatDuplicates, duplicatesJson } from "./dedup/report.js";
 
 export { prepareTrainingSet, type PrepareOptions, type PreparedTrainingSet, type SampleDecision } from "./export/pipeline.js";
@@ -80,7 +79,7 @@ export {
   type Rejection,
 } from "./corrections/generate.js";
 export { appendSamples } from "./corrections/corpus-file.js";
-export { RunAnswerSchema, RunOutcomeSchema, parseRunAnswers, readRunAnswers, type RunAnswer } from "./corrections/eval-run.js";
+export { readRunAnswers, type RunAnswer } from "./corrections/eval-run.js";
 export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
 export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
 export {

@@ -3,38 +3,26 @@ import { resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { loadCorpus } from "../chatml/load-corpus.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
-import { loadEvalItems } from "../dedup/eval-set.js";
+import { loadPromptSet } from "../eval/prompt-set.js";
 import { prepareTrainingSet, type PipelineStage, type PreparedTrainingSet } from "../export/pipeline.js";
 import { formatDropped, formatFunnel } from "../export/report.js";
 import { writeTrainingSet } from "../export/write.js";
 import { EXPORT_FORMATS, ExportFormatSchema, type ExportFormat } from "../schema/export.js";
 import { UserError } from "../util/errors.js";
 import { openChecker } from "../validate/open-checker.js";
-import { parsePositiveInt } from "./options.js";
+import { addCorpusCheckOptions, parsePositiveInt, type CorpusCheckFlags } from "./options.js";
 import { createProgress, type Progress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
 /** Flags shared by dedup, stats and export: where the corpus and its verdicts come from. */
-export interface PipelineFlags {
-  config?: string;
-  hew?: string;
-  concurrency?: number;
-  cache: boolean;
-  lock?: string | false;
+export interface PipelineFlags extends CorpusCheckFlags {
   systemPrompt?: string;
   maxSeqLen?: number;
   json?: boolean;
 }
 
 export function addPipelineOptions(command: Command): Command {
-  return command
-    .argument("[paths...]", "sample files, folders or globs (default: the config's corpus)")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
-    .option("--no-cache", "do not read or write the verdict cache")
-    .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
-    .option("--no-lock", "ignore the verdict lock")
+  return addCorpusCheckOptions(command)
     .option("--system-prompt <id>", "system-prompt version to render (default: the config's, else the latest)")
     .option("--max-seq-len <n>", "token budget per rendered sample (default: the config's)", parsePositiveInt)
     .option("--json", "print a machine-readable report on stdout");
@@ -53,7 +41,7 @@ export async function runPipeline(paths: string[], flags: PipelineFlags): Promis
   const systemPrompts = await loadSystemPrompts(resolve(root, config.systemPrompts));
   const chosen = flags.systemPrompt ?? config.export.systemPrompt;
   const systemPrompt = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);
-  const evalItems = await loadEvalItems(resolve(root, config.evalPrompts));
+  const evalItems = (await loadPromptSet(resolve(root, config.evalPrompts))).set.prompts;
   const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock, concurrency: flags.concurrency });
   let stage: PipelineStage | undefined;
   let bar: Progress | undefined;

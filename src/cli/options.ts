@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -21,4 +21,24 @@ export function parseNumber(value: string): number {
 /** For options that may be given more than once. */
 export function collect<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
   return (value, previous) => [...(previous ?? []), parse(value)];
+}
+
+/** Where the corpus comes from and how its blocks are judged: the flags of validate and of what builds on it. */
+export interface CorpusCheckFlags {
+  config?: string;
+  hew?: string;
+  concurrency?: number;
+  cache: boolean;
+  lock?: string | false;
+}
+
+export function addCorpusCheckOptions(command: Command): Command {
+  return command
+    .argument("[paths...]", "sample files, folders or globs (default: the config's corpus)")
+    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
+    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
+    .option("--no-cache", "do not read or write the verdict cache")
+    .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
+    .option("--no-lock", "ignore the verdict lock");
 }

@@ -12,14 +12,9 @@ import { fixFailingBlocks, formatFixes, writeFixedSamples } from "../validate/ap
 import { UserError } from "../util/errors.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
-import { parsePositiveInt } from "./options.js";
+import { addCorpusCheckOptions, type CorpusCheckFlags } from "./options.js";
 
-interface ValidateFlags {
-  config?: string;
-  hew?: string;
-  concurrency?: number;
-  cache: boolean;
-  lock?: string | false;
+interface ValidateFlags extends CorpusCheckFlags {
   updateLock?: boolean;
   json?: boolean;
   staged?: boolean;
@@ -35,16 +30,7 @@ async function selectSamples(paths: string[], flags: ValidateFlags, cwd: string,
 }
 
 export function registerValidate(program: Command): void {
-  program
-    .command("validate")
-    .description("check every Hew code block of the corpus with `hew check` (lock and cache first)")
-    .argument("[paths...]", "sample files, folders or globs (default: the config's corpus)")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
-    .option("--no-cache", "do not read or write the verdict cache")
-    .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
-    .option("--no-lock", "ignore the verdict lock")
+  addCorpusCheckOptions(program.command("validate").description("check every Hew code block of the corpus with `hew check` (lock and cache first)"))
     .option("--update-lock", "write this run's verdicts to the lock (only when every block has a real verdict)")
     .option("--json", "print a machine-readable report on stdout")
     .option("--staged", "only files staged in git, as staged (for a pre-commit hook)")

@@ -1,5 +1,5 @@
 import type { LocatedSample } from "../chatml/jsonl.js";
-import type { EvalItem } from "./eval-set.js";
+import type { EvalPrompt } from "../schema/eval.js";
 import { signatureOf, type Fingerprint } from "./fingerprint.js";
 import { jaccard, windowHashes } from "./hashing.js";
 import { chooseBanding, LshIndex } from "./lsh.js";
@@ -60,7 +60,7 @@ function ngramIndex(evalFps: readonly Fingerprint[], part: Part, n: number): Map
 export function findContamination(
   samples: readonly LocatedSample[],
   sampleFps: readonly Fingerprint[],
-  evalItems: readonly EvalItem[],
+  evalItems: readonly EvalPrompt[],
   evalFps: readonly Fingerprint[],
   { ngram, threshold }: ContaminationOptions,
 ): Leak[] {

@@ -3,7 +3,7 @@ import { applySystemPrompt, type SystemPromptStore } from "../chatml/system-prom
 import { loadQwen3Tokenizer, type ChatTokenizer } from "../chatml/tokens.js";
 import { findContamination, type Leak } from "../dedup/contamination.js";
 import { dedupSamples, type DedupResult } from "../dedup/dedup.js";
-import type { EvalItem } from "../dedup/eval-set.js";
+import type { EvalPrompt } from "../schema/eval.js";
 import { fingerprint } from "../dedup/fingerprint.js";
 import { fingerprintAll } from "../dedup/fingerprint-pool.js";
 import { promptVersionOrder } from "../dedup/keep-policy.js";
@@ -22,7 +22,7 @@ export interface PrepareOptions {
   checker: Checker;
   signal?: AbortSignal;
   dedup: DedupConfig;
-  evalItems: readonly EvalItem[];
+  evalItems: readonly EvalPrompt[];
   /** The version rendered into every sample. */
   systemPrompt: SystemPromptVersion;
   /** Orders versions for the keep policy's "newer-prompt"; natural order of ids without it. */

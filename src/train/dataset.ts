@@ -1,5 +1,6 @@
 import { TrainingRecordSchema, type TrainingRecord } from "../schema/train.js";
-import { UserError, errorMessage, formatZodIssues } from "../util/errors.js";
+import { UserError } from "../util/errors.js";
+import { parseJsonLines } from "../util/json-lines.js";
 import { readTextFile } from "../util/read-text.js";
 import type { ChatMessage, NativeModel } from "./native/binding.js";
 
@@ -9,28 +10,9 @@ export interface Conversation {
   messages: TrainingRecord["messages"];
 }
 
-const MAX_ERRORS_SHOWN = 20;
-
 /** The export's messages JSONL; every bad line is reported as `file:line: field: expected ...`. */
 export function parseTrainingJsonl(text: string, file: string): Conversation[] {
-  const out: Conversation[] = [];
-  const errors: string[] = [];
-  text.split("\n").forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      errors.push(`${file}:${line}: invalid JSON: ${errorMessage(err)}`);
-      return;
-    }
-    const result = TrainingRecordSchema.safeParse(value);
-    if (result.success) out.push({ line, messages: result.data.messages });
-    else errors.push(formatZodIssues(result.error.issues, { file, line }));
-  });
-  if (errors.length > MAX_ERRORS_SHOWN) errors.splice(MAX_ERRORS_SHOWN, Infinity, `... and ${errors.length - MAX_ERRORS_SHOWN} more lines with errors`);
-  if (errors.length > 0) throw new UserError(errors.join("\n"));
+  const out = parseJsonLines(text, file, TrainingRecordSchema).map(({ value, line }) => ({ line, messages: value.messages }));
   if (out.length === 0) throw new UserError(`${file}: the dataset has no samples`);
   return out;
 }

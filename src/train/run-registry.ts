@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { RunRecordSchema, type NewRunRecord, type RunRecord } from "../schema/run.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { UserError, errorMessage, formatZodIssues } from "../util/errors.js";
+import { UserError } from "../util/errors.js";
+import { parseJsonLines } from "../util/json-lines.js";
+import { readTextFile } from "../util/read-text.js";
 
 export const DEFAULT_REGISTRY = join("runs", "registry.jsonl");
 
@@ -16,23 +17,7 @@ export class RunRegistry {
 
   async list(): Promise<RunRecord[]> {
     if (!existsSync(this.file)) return [];
-    const records: RunRecord[] = [];
-    const errors: string[] = [];
-    (await readFile(this.file, "utf8")).split("\n").forEach((raw, i) => {
-      if (raw.trim() === "") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch (err) {
-        errors.push(`${this.file}:${i + 1}: invalid JSON: ${errorMessage(err)}`);
-        return;
-      }
-      const parsed = RunRecordSchema.safeParse(value);
-      if (parsed.success) records.push(parsed.data);
-      else errors.push(formatZodIssues(parsed.error.issues, { file: this.file, line: i + 1 }));
-    });
-    if (errors.length > 0) throw new UserError(errors.join("\n"));
-    return records;
+    return parseJsonLines(await readTextFile(this.file, "run registry"), this.file, RunRecordSchema).map(({ value }) => value);
   }
 
   async get(id: string): Promise<RunRecord | undefined> {

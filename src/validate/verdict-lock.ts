@@ -1,6 +1,7 @@
 import { readTextFile } from "../util/read-text.js";
 import { VerdictSchema, type Verdict } from "../schema/verdict.js";
-import { UserError, errorMessage, formatZodIssues } from "../util/errors.js";
+import { UserError } from "../util/errors.js";
+import { parseJsonLines } from "../util/json-lines.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
 /**
@@ -23,24 +24,8 @@ export class VerdictLock {
   }
 
   static async load(file: string): Promise<VerdictLock> {
-    const text = await readTextFile(file, "verdict lock");
-    const byHash = new Map<string, Verdict>();
-    const errors: string[] = [];
-    text.split("\n").forEach((raw, i) => {
-      if (raw.trim() === "") return;
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch (err) {
-        errors.push(`${file}:${i + 1}: invalid JSON: ${errorMessage(err)}`);
-        return;
-      }
-      const parsed = VerdictSchema.safeParse(value);
-      if (!parsed.success) errors.push(formatZodIssues(parsed.error.issues, { file, line: i + 1 }));
-      else byHash.set(parsed.data.codeHash, { ...parsed.data, origin: "lock" });
-    });
-    if (errors.length > 0) throw new UserError(errors.slice(0, 20).join("\n"));
-    return new VerdictLock(file, byHash);
+    const verdicts = parseJsonLines(await readTextFile(file, "verdict lock"), file, VerdictSchema);
+    return new VerdictLock(file, new Map(verdicts.map(({ value }) => [value.codeHash, { ...value, origin: "lock" as const }])));
   }
 
   get(codeHash: string): Verdict | undefined {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSamplesJsonl } from "../../src/chatml/jsonl.js";
 import { REPO_ROOT, runCli, tempDir } from "../helpers/fixtures.js";
+import { savedRun } from "../helpers/eval-run.js";
 import { REAL_HEW, SKIP_REASON } from "../helpers/real-hew.js";
 
 const NO_HEW_PATH = "/usr/bin:/bin";
@@ -14,15 +15,15 @@ async function project(): Promise<string> {
   await writeFile(join(dir, "hew-corpus.config.yaml"), "corpus:\n  - corpus/samples/**/*.jsonl\nsystemPrompts: corpus/system-prompts\n");
   await cp(join(REPO_ROOT, "corpus", "system-prompts"), join(dir, "corpus", "system-prompts"), { recursive: true });
   await mkdir(join(dir, "runs"));
-  // The eval run format: a header, then one record per answer.
-  const records = [
-    { type: "header", format: 1, runId: "r1", systemPrompt: { version: "v2" } },
-    { type: "answer", promptId: "a1", category: "algorithms", outcome: "fail", failureCategory: "invented-api" },
-    { type: "answer", promptId: "a2", category: "algorithms", outcome: "fail", failureCategory: "invented-api" },
-    { type: "answer", promptId: "p1", category: "pattern-matching", outcome: "fail", failureCategory: "compiler-limitation" },
-    { type: "answer", promptId: "g1", category: "generators", outcome: "pass" },
-  ];
-  await writeFile(join(dir, "runs", "r1.jsonl"), records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  await writeFile(
+    join(dir, "runs", "r1.jsonl"),
+    savedRun("r1", [
+      { promptId: "a1", category: "algorithms", outcome: "fail", failureCategory: "invented-api" },
+      { promptId: "a2", category: "algorithms", outcome: "fail", failureCategory: "invented-api" },
+      { promptId: "p1", category: "pattern-matching", outcome: "fail", failureCategory: "compiler-limitation" },
+      { promptId: "g1", category: "generators", outcome: "pass" },
+    ]),
+  );
   return dir;
 }
 
@@ -48,10 +49,10 @@ describe("hew-corpus corrections", () => {
 
   it("reports a bad run record by file and line, without a stack trace", async () => {
     const dir = await project();
-    await writeFile(join(dir, "runs", "bad.jsonl"), '{"type":"answer","promptId":"x","category":"actors","outcome":"fail"}\n');
+    await writeFile(join(dir, "runs", "bad.jsonl"), savedRun("bad", [{ promptId: "x", category: "actors", outcome: "fail", failureCategory: "typo" as "other" }]));
     const r = await runCli(["corrections", "plan", "runs/bad.jsonl"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("hew-corpus: runs/bad.jsonl:1: failureCategory: expected the failure category of a failing answer\n");
+    expect(r.stderr).toMatch(/^hew-corpus: runs\/bad\.jsonl:2: failureCategory: Invalid option: expected one of .*"prose-leak"/);
   });
 
   it("asks what to generate for, and refuses an unknown category", async () => {

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseRunAnswers, readRunAnswers, type RunAnswer } from "../../src/corrections/eval-run.js";
+import { readRunAnswers, type RunAnswer } from "../../src/corrections/eval-run.js";
+import { savedRun } from "../helpers/eval-run.js";
 import { formatPlan, planCorrections } from "../../src/corrections/plan.js";
 import type { SystemPromptVersion } from "../../src/schema/system-prompt.js";
-import { UserError } from "../../src/util/errors.js";
 import { tempDir } from "../helpers/fixtures.js";
 
 const answer = (promptId: string, category: RunAnswer["category"], failureCategory?: RunAnswer["failureCategory"]): RunAnswer =>
@@ -13,48 +13,27 @@ const answer = (promptId: string, category: RunAnswer["category"], failureCatego
 const emptyPrompt: SystemPromptVersion = { id: "v9", preamble: "p", rules: [] };
 
 describe("eval runs", () => {
-  it("reads the answer records of a run file, past its header and the fields it does not need", () => {
-    const text = [
-      '{"type":"header","format":1,"runId":"r1","systemPrompt":null}',
-      '{"type":"answer","promptId":"a","category":"actors","outcome":"pass","raw":"..."}',
-      "",
-      '{"type":"answer","promptId":"b","category":"algorithms","outcome":"fail","failureCategory":"invented-api"}',
-    ].join("\n");
-    const run = parseRunAnswers(text, "run.jsonl");
-    expect(run).toHaveLength(2);
-    expect(run[1]).toMatchObject({ promptId: "b", failureCategory: "invented-api" });
-  });
-
-  it("names the file, the line and what was expected", () => {
-    const text = [
-      '{"promptId":"a","category":"actors","outcome":"fail"}',
-      '{"promptId":"b","category":"actors","outcome":"fail","failureCategory":"typo"}',
-      "{not json",
-      '{"promptId":"c","category":"cooking","outcome":"pass"}',
-    ].join("\n");
-    let message = "";
-    try {
-      parseRunAnswers(text, "runs/r1.jsonl");
-    } catch (err) {
-      expect(err).toBeInstanceOf(UserError);
-      message = (err as Error).message;
-    }
-    expect(message).toMatch(/^runs\/r1\.jsonl:1: failureCategory: expected the failure category of a failing answer$/m);
-    expect(message).toMatch(/^runs\/r1\.jsonl:2: failureCategory: .*"prose-leak"/m);
-    expect(message).toMatch(/^runs\/r1\.jsonl:3: invalid JSON/m);
-    expect(message).toMatch(/^runs\/r1\.jsonl:4: category: /m);
-  });
-
-  it("reads a folder of answer files, and refuses an empty or missing run", async () => {
+  it("reads the answers of a saved run, and of a folder of runs, and refuses an empty or missing one", async () => {
     const dir = await tempDir();
-    await mkdir(join(dir, "run"));
-    await writeFile(join(dir, "run", "a.jsonl"), '{"promptId":"a","category":"actors","outcome":"pass"}\n');
-    await writeFile(join(dir, "run", "b.jsonl"), '{"promptId":"b","category":"actors","outcome":"no-code"}\n');
-    await writeFile(join(dir, "run", "notes.txt"), "not an answer");
-    expect((await readRunAnswers(join(dir, "run"))).map((a) => a.promptId)).toEqual(["a", "b"]);
-    await writeFile(join(dir, "empty.jsonl"), "\n");
+    await mkdir(join(dir, "runs"));
+    await writeFile(join(dir, "runs", "r1.jsonl"), savedRun("r1", [answer("a", "actors"), answer("b", "algorithms", "invented-api")]));
+    await writeFile(join(dir, "runs", "r2.jsonl"), savedRun("r2", [answer("c", "actors", "integer-type")]));
+    await writeFile(join(dir, "runs", "notes.txt"), "not a run");
+    expect((await readRunAnswers(join(dir, "runs", "r1.jsonl"))).map((a) => [a.promptId, a.failureCategory])).toEqual([
+      ["a", undefined],
+      ["b", "invented-api"],
+    ]);
+    expect((await readRunAnswers(join(dir, "runs"))).map((a) => a.promptId)).toEqual(["a", "b", "c"]);
+    await writeFile(join(dir, "empty.jsonl"), savedRun("e", []));
     await expect(readRunAnswers(join(dir, "empty.jsonl"))).rejects.toThrow(/holds no answers/);
     await expect(readRunAnswers(join(dir, "nope.jsonl"))).rejects.toThrow(/nope\.jsonl: cannot read the eval run/);
+  });
+
+  it("names the file and line of a broken run", async () => {
+    const dir = await tempDir();
+    const text = savedRun("r1", [answer("a", "actors")]).replace('"category":"actors"', '"category":"cooking"');
+    await writeFile(join(dir, "r1.jsonl"), text);
+    await expect(readRunAnswers(join(dir, "r1.jsonl"))).rejects.toThrow(/r1\.jsonl:2: category: /);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findContamination } from "../../src/dedup/contamination.js";
-import type { EvalItem } from "../../src/dedup/eval-set.js";
+import type { EvalPrompt } from "../../src/schema/eval.js";
 import { fingerprint } from "../../src/dedup/fingerprint.js";
 import { sampleCode, samplePrompt } from "../../src/dedup/terms.js";
 import { recordedProgram } from "../helpers/fixtures.js";
@@ -11,7 +11,7 @@ const account = recordedProgram("001-actors-pass-bank-account").code;
 const fibonacci = recordedProgram("017-generators-pass-fibonacci").code;
 const treeCode = recordedProgram("049-data-structures-pass-binary-tree").code;
 
-const evalItems: EvalItem[] = [
+const evalItems: EvalPrompt[] = [
   { id: "eval-sort", category: "algorithms", prompt: "Write a complete Hew program that sorts a vector of integers with a recursive merge sort and prints the result one number per line.", reference: mergeSort },
   { id: "eval-account", category: "actors", prompt: "Write a complete Hew program with an actor that keeps a bank balance, with deposit, withdraw and current handlers.", reference: account },
 ];
