@@ -16,7 +16,7 @@ export function registerPull(program: Command): void {
   for (const [kind, type] of Object.entries(KINDS)) {
     pull
       .command(kind)
-      .description(`download every file of a ${kind} repository, each checked against the Hub's hash`)
+      .description(`download every file of ${kind === "adapter" ? "an" : "a"} ${kind} repository, each checked against the Hub's hash`)
       .argument("<repo>", "namespace/name")
       .option("-o, --out <dir>", "where to put the files (default: a folder named after the repository)")
       .option("--revision <rev>", "branch, tag or commit", "main")
