@@ -6,7 +6,7 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -26,6 +26,8 @@ export interface TrainBenchOptions {
   threads?: number;
   /** Contexts trained per measured epoch. */
   contexts?: number;
+  /** Measurement rounds; the median counts. */
+  rounds?: number;
 }
 
 export interface TrainBenchResult {
@@ -56,7 +58,8 @@ async function buildFinetune(): Promise<string> {
   process.stderr.write("building llama-finetune from the same source and flags (once)...\n");
   const off = ["TESTS", "TOOLS", "SERVER", "APP"].map((t) => `-DLLAMA_BUILD_${t}=OFF`);
   await run("cmake", ["-S", llamaDir, "-B", dir, ...flags, "-DBUILD_SHARED_LIBS=OFF", "-DLLAMA_BUILD_EXAMPLES=ON", "-DLLAMA_BUILD_COMMON=ON", "-DLLAMA_OPENSSL=OFF", ...off], { maxBuffer: 64 << 20 });
-  await run("cmake", ["--build", dir, "--target", "llama-finetune", "--parallel"], { maxBuffer: 64 << 20 });
+  // A bare --parallel means unbounded make jobs: on a small machine that runs out of memory.
+  await run("cmake", ["--build", dir, "--target", "llama-finetune", "--parallel", String(availableParallelism())], { maxBuffer: 64 << 20 });
   return exe;
 }
 
@@ -126,24 +129,29 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const ft = async (epochs: number) =>
     measured(finetune, ["-m", modelPath, "-f", textFile, "-c", String(contextLength), "-b", String(contextLength), "-ub", String(contextLength), "-t", String(threads), "-ngl", "0", "--epochs", String(epochs), "-val-split", "0", "-lr", "1e-4", "-o", join(dir, "ft.gguf")]);
   const ftContexts = Math.floor((tokens.length - contextLength - 1) / (contextLength / 2));
-  const [ft1, ft2] = [await ft(1), await ft(2)];
-  const ftSeconds = ft2.seconds - ft1.seconds;
-
   const lora = async (epochs: number) => {
     const args = JSON.stringify({ addon: addon.path, model: modelPath, tokens, contextLength, threads, contexts: ftContexts, epochs });
     const r = await measured(process.execPath, ["--import", import.meta.resolve("tsx"), SELF, "--lora-worker", args]);
     return { ...r, seconds: (JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { seconds: number }).seconds };
   };
-  const [l1, l2] = [await lora(1), await lora(2)];
-  const loraSeconds = l2.seconds - l1.seconds;
+  // Rounds alternate the two trainers so that a slow spell of a shared machine hits both; the median round counts.
+  const rounds: { ft: number; lora: number; ftRss: number | null; loraRss: number | null }[] = [];
+  for (let i = 0; i < (options.rounds ?? 3); i++) {
+    const [ft1, ft2] = [await ft(1), await ft(2)];
+    const [l1, l2] = [await lora(1), await lora(2)];
+    rounds.push({ ft: ft2.seconds - ft1.seconds, lora: l2.seconds - l1.seconds, ftRss: ft2.peakRssMiB, loraRss: l2.peakRssMiB });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ftSeconds = median(rounds.map((r) => r.ft));
+  const loraSeconds = median(rounds.map((r) => r.lora));
 
   const epochTokens = ftContexts * contextLength;
   const loraTps = epochTokens / loraSeconds;
   const ftTps = epochTokens / ftSeconds;
   return {
     model: { parameters: tiny.parameters, contextLength, threads },
-    lora: { tokensPerSecond: loraTps, peakRssMiB: l2.peakRssMiB },
-    finetune: { tokensPerSecond: ftTps, peakRssMiB: ft2.peakRssMiB },
+    lora: { tokensPerSecond: loraTps, peakRssMiB: rounds[0]!.loraRss },
+    finetune: { tokensPerSecond: ftTps, peakRssMiB: rounds[0]!.ftRss },
     ratio: loraTps / ftTps,
   };
 }
