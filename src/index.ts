@@ -59,6 +59,7 @@ export { formatDuplicates, duplicatesJson } from "./dedup/report.js";
 
 export { prepareTrainingSet, type PrepareOptions, type PreparedTrainingSet, type SampleDecision } from "./export/pipeline.js";
 export { writeTrainingSet, exportManifest, EXPORT_FILES, MANIFEST_FILE, type WriteOptions } from "./export/write.js";
+export { readExportManifest } from "./export/manifest-file.js";
 export { corpusStats, formatStats, tokenHistogram, type CorpusStats } from "./export/stats.js";
 export { formatFunnel, formatDropped } from "./export/report.js";
 

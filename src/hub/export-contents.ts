@@ -5,10 +5,10 @@ import type { LocatedSample } from "../chatml/jsonl.js";
 import { MANIFEST_FILE, corpusHash } from "../export/write.js";
 import { composition } from "../report/composition.js";
 import type { CompositionCell } from "../report/report-data.js";
-import { ExportManifestSchema, type ExportManifest } from "../schema/export.js";
-import { UserError, errorMessage, formatZodIssues } from "../util/errors.js";
+import type { ExportManifest } from "../schema/export.js";
+import { readExportManifest } from "../export/manifest-file.js";
+import { UserError, errorMessage } from "../util/errors.js";
 import { sha256Hex } from "../util/hash.js";
-import { readTextFile } from "../util/read-text.js";
 import type { HubFile } from "./transfer.js";
 
 export interface ExportContents {
@@ -26,16 +26,7 @@ export interface ExportContents {
 export async function readExport(dir: string): Promise<ExportContents> {
   const manifestFile = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestFile)) throw new UserError(`${manifestFile}: no export manifest (run hew-corpus export first, or name the export folder with --export)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readTextFile(manifestFile, "export manifest"));
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError(`${manifestFile}: invalid JSON: ${errorMessage(err)}`);
-  }
-  const parsed = ExportManifestSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(formatZodIssues(parsed.error.issues, { file: manifestFile }));
-  const manifest = parsed.data;
+  const manifest = await readExportManifest(manifestFile);
   const files: HubFile[] = [];
   for (const entry of manifest.files) {
     const file = join(dir, entry.path);

@@ -6,4 +6,4 @@ export { loadBinding, type Binding, type NativeModel, type NativeTrainer } from 
 export { loadTrainConfig, type LoadedTrainConfig } from "./run-config.js";
 export { DEFAULT_REGISTRY, RunRegistry } from "./run-registry.js";
 export { learningRateAt } from "./schedule.js";
-export { EXPORT_MANIFEST, corpusIdentity, trainRun, type CorpusIdentity, type TrainRunOptions } from "./train-run.js";
+export { corpusIdentity, trainRun, type CorpusIdentity, type TrainRunOptions } from "./train-run.js";

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { z } from "zod";
+import { readExportManifest } from "../export/manifest-file.js";
+import { MANIFEST_FILE } from "../export/write.js";
 import type { EvalResults, RunRecord } from "../schema/run.js";
 import type { TrainConfig } from "../schema/train.js";
 import { sha256Hex } from "../util/hash.js";
@@ -11,12 +12,6 @@ import { LlamaCppBackend } from "./llama-backend.js";
 import { DEFAULT_REGISTRY, RunRegistry } from "./run-registry.js";
 import { loadTrainConfig } from "./run-config.js";
 
-/** What the export writes beside its JSONL; only these two fields matter to training. */
-const ExportManifestSchema = z.looseObject({
-  corpusHash: z.string().min(1).optional(),
-  systemPromptVersion: z.string().min(1).optional(),
-});
-export const EXPORT_MANIFEST = "manifest.json";
 
 export interface CorpusIdentity {
   hash: string;
@@ -25,13 +20,10 @@ export interface CorpusIdentity {
 
 /** The corpus hash and prompt version from the export manifest beside the dataset, else the file's own hash. */
 export async function corpusIdentity(dataset: string, bytes: Uint8Array): Promise<CorpusIdentity> {
-  const manifestFile = join(dirname(dataset), EXPORT_MANIFEST);
-  const manifest = existsSync(manifestFile) ? ExportManifestSchema.safeParse(JSON.parse(await readFile(manifestFile, "utf8"))) : undefined;
-  const data = manifest?.success ? manifest.data : {};
-  return {
-    hash: data.corpusHash ?? sha256Hex(bytes),
-    ...(data.systemPromptVersion ? { systemPromptVersion: data.systemPromptVersion } : {}),
-  };
+  const manifestFile = join(dirname(dataset), MANIFEST_FILE);
+  if (!existsSync(manifestFile)) return { hash: sha256Hex(bytes) };
+  const manifest = await readExportManifest(manifestFile);
+  return { hash: manifest.corpusHash, systemPromptVersion: manifest.systemPrompt.id };
 }
 
 /** Everything that shapes the trained weights; a checkpoint resumes only under the same fingerprint. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RunRecordSchema } from "../../src/schema/run.js";
+import { DROP_REASONS, ExportManifestSchema } from "../../src/schema/export.js";
 import type { TrainingEvent } from "../../src/train/backend.js";
 import { encodeConversation, toContext } from "../../src/train/dataset.js";
 import { LlamaCppBackend } from "../../src/train/llama-backend.js";
@@ -44,10 +45,25 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
 
   it("trains 1 epoch, takes the corpus identity from the export manifest, and says when dropout was not applied", async () => {
     const f = await writeTrainingFixture(await tempDir(), { epochs: 1, lora: { rank: 4, alpha: 8, dropout: 0.05 } });
-    await writeFile(join(f.dir, "export", "manifest.json"), JSON.stringify({ corpusHash: "abc123", systemPromptVersion: "v7" }));
+    const corpus = "c".repeat(64);
+    // Parsed with the export's own schema, so this stays what `hew-corpus export` writes.
+    const manifest = ExportManifestSchema.parse({
+      tool: "hew-corpus",
+      corpusHash: corpus,
+      systemPrompt: { id: "v7", sha256: "7".repeat(64) },
+      tokenizer: { name: "Qwen3", chatTemplateSha256: "0".repeat(64), maxSeqLen: 4096 },
+      compilers: [{ name: "hew", version: "0.6.0-rc2", blocks: 24 }],
+      shuffle: true,
+      seed: 42,
+      funnel: { loaded: 24, valid: 24, unique: 24, clean: 24, withinBudget: 24, exported: 24 },
+      tokens: { total: 1000, max: 60 },
+      dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, { count: 0, samples: [] }])),
+      files: [],
+    });
+    await writeFile(join(f.dir, "export", "manifest.json"), JSON.stringify(manifest));
     const record = await trainRun({ configFile: f.config, defaultRoot: f.dir });
     expect(record.training!.losses).toHaveLength(1);
-    expect(record.corpus).toMatchObject({ hash: "abc123", systemPromptVersion: "v7" });
+    expect(record.corpus).toMatchObject({ hash: corpus, systemPromptVersion: "v7" });
     expect(record.training!.dropout).toMatchObject({ requested: 0.05, applied: false });
     expect(record.training!.dropout.note).toMatch(/not applied/);
   });
