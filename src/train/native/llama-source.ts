@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { PACKAGE_ROOT } from "../../util/package-root.js";
 import { sha256Hex } from "../../util/hash.js";
-import { UserError, errorMessage } from "../../util/errors.js";
+import { UserError } from "../../util/errors.js";
+import { git } from "../../util/git.js";
 
-const run = promisify(execFile);
 export const NATIVE_DIR = join(PACKAGE_ROOT, "native");
 export const PATCH_DIR = join(NATIVE_DIR, "patches");
 
@@ -37,21 +35,11 @@ export interface LlamaSource {
 }
 
 export async function llamaSourceVersion(): Promise<LlamaSource> {
-  const { stdout } = await git(["bundle", "list-heads", llamaBundlePath()]);
+  const stdout = await git(["bundle", "list-heads", llamaBundlePath()]);
   const commit = stdout.trim().split(/\s+/)[0];
   if (!commit || !/^[0-9a-f]{40}$/.test(commit)) throw new Error(`unexpected output from git bundle list-heads: ${stdout}`);
   const patchesHash = sha256Hex(patchFiles().map((f) => readFileSync(f, "utf8")).join("\0"));
   return { commit, patchesHash };
-}
-
-async function git(args: string[], cwd?: string): Promise<{ stdout: string }> {
-  try {
-    return await run("git", args, { cwd, maxBuffer: 16 * 1024 * 1024 });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError("git is needed to unpack llama.cpp's source for the training backend; install git");
-    throw new Error(`git ${args.join(" ")} failed: ${errorMessage(err)}`);
-  }
 }
 
 /**
