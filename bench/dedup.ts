@@ -5,7 +5,7 @@ import { fingerprintAll } from "../src/dedup/fingerprint-pool.js";
 import { jaccard } from "../src/dedup/hashing.js";
 import { promptVersionOrder } from "../src/dedup/keep-policy.js";
 import { sampleCode, samplePrompt } from "../src/dedup/terms.js";
-import { mulberry32 } from "../src/train/random.js";
+import { mulberry32 } from "../src/util/random.js";
 import { DedupConfigSchema } from "../src/schema/dedup.js";
 import type { Figure } from "./figure.js";
 

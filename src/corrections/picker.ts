@@ -1,23 +1,16 @@
 import { createHash } from "node:crypto";
+import { mulberry32 } from "../util/random.js";
 
 /**
  * Deterministic choices for templates: the same seed always renders the same instance, so a generated
  * corpus file can be reproduced and reviewed. (mulberry32 over a sha256-derived state.)
  */
 export class Picker {
-  private state: number;
+  /** A float in [0, 1). */
+  private readonly next: () => number;
 
   constructor(seed: string) {
-    this.state = createHash("sha256").update(seed).digest().readUInt32LE(0);
-  }
-
-  /** A float in [0, 1). */
-  private next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(createHash("sha256").update(seed).digest().readUInt32LE(0));
   }
 
   /** An integer in [lo, hi]. */

@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256Hex } from "../util/hash.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
 import type { PreparedTrainingSet } from "./pipeline.js";
-import { mulberry32, shuffled } from "../train/random.js";
+import { mulberry32, shuffled } from "../util/random.js";
 
 export const EXPORT_FILES: Record<ExportFormat, string> = { messages: "train.jsonl", chatml: "train.chatml.txt" };
 export const MANIFEST_FILE = "manifest.json";

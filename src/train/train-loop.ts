@@ -8,7 +8,7 @@ import { checkpointAdapter, readCheckpoint, replaceWith, writeCheckpoint } from 
 import { encodeConversation, toContext, type EncodedConversation } from "./dataset.js";
 import type { Binding, NativeTrainer } from "./native/binding.js";
 import type { NativeAddon } from "./native/build.js";
-import { mulberry32, shuffled } from "./random.js";
+import { mulberry32, shuffled } from "../util/random.js";
 import { learningRateAt } from "./schedule.js";
 
 export class TrainingCancelled extends Error {

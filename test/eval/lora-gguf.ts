@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { mulberry32 } from "../../src/train/random.js";
+import { mulberry32 } from "../../src/util/random.js";
 import { GgufWriter } from "../helpers/tiny-gguf.js";
 
 export interface RandomLoraOptions {
