@@ -39,6 +39,7 @@ export { cachedChecker, type CachedCheckerOptions } from "./validate/cached-chec
 export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./validate/open-checker.js";
 export { createJudge, type Judgement, type JudgeOptions } from "./validate/judge.js";
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
+export { validateCorpus, type ValidateCorpusOptions, type ValidateCorpusResult } from "./validate/validate-corpus.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
 

@@ -138,3 +138,10 @@ export function validationReportJson(results: readonly SampleResult[], funnel = 
     ),
   };
 }
+
+/** Without a compiler the lock answers; the user must know whose verdicts those are. */
+export function formatLockNote(funnel: ValidationFunnel, compiler: CheckerId | undefined): string {
+  if (compiler || funnel.origins.lock === 0) return "";
+  const by = funnel.checkers.filter((c) => c.origin === "lock").map((c) => formatCheckerId(c.checker));
+  return `note: no compiler here: ${funnel.origins.lock} verdicts come from the verdict lock, recorded by ${by.join(", ")}; install that hew or a newer one to check them today`;
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { VerdictCache } from "../../src/validate/verdict-cache.js";
 import { VerdictLock } from "../../src/validate/verdict-lock.js";
 import { cachedChecker } from "../../src/validate/cached-checker.js";
+import { HewNotFoundError, unavailableChecker } from "../../src/validate/hew-binary.js";
 import { sha256Hex } from "../../src/util/hash.js";
 import { tempDir } from "../helpers/fixtures.js";
 import { fakeChecker, hew, next, verdict } from "../helpers/fake-checker.js";
@@ -67,16 +68,36 @@ describe("verdict lock", () => {
 });
 
 describe("cached checker", () => {
-  it("answers from the lock without asking the compiler who it is", async () => {
+  it("answers from the lock when the compiler is the one that recorded it", async () => {
     const file = join(await tempDir(), "l.jsonl");
     await VerdictLock.write(file, [verdict("locked", "pass")]);
     const inner = fakeChecker(hew, () => "fail");
     const checker = cachedChecker({ inner, lock: await VerdictLock.load(file), cache: new VerdictCache(await tempDir()) });
     expect(await checker.check("locked")).toMatchObject({ status: "pass", origin: "lock" });
-    expect(inner.identified).toBe(0);
     expect(inner.calls).toEqual([]);
     expect(await checker.check("new")).toMatchObject({ status: "fail", origin: "checked" });
     expect(inner.calls).toEqual(["new"]);
+  });
+
+  it("answers from the lock when there is no compiler", async () => {
+    const file = join(await tempDir(), "l.jsonl");
+    await VerdictLock.write(file, [verdict("locked", "pass")]);
+    const missing = new HewNotFoundError("hew", "no `hew` on PATH");
+    const checker = cachedChecker({ inner: unavailableChecker(missing), lock: await VerdictLock.load(file) });
+    expect(await checker.check("locked")).toMatchObject({ status: "pass", origin: "lock", checker: hew });
+    await expect(checker.check("new")).rejects.toThrow(/hew not found/);
+  });
+
+  it("checks locked code again with a compiler of another version, then caches that verdict", async () => {
+    const file = join(await tempDir(), "l.jsonl");
+    await VerdictLock.write(file, [verdict("locked", "pass")]);
+    const dir = await tempDir();
+    const upgraded = fakeChecker(next, () => "fail");
+    const lock = await VerdictLock.load(file);
+    expect(await cachedChecker({ inner: upgraded, lock, cache: new VerdictCache(dir) }).check("locked")).toMatchObject({ status: "fail", origin: "checked", checker: next });
+    const again = fakeChecker(next, () => "fail");
+    expect(await cachedChecker({ inner: again, lock, cache: new VerdictCache(dir) }).check("locked")).toMatchObject({ status: "fail", origin: "cache" });
+    expect(again.calls).toEqual([]);
   });
 
   it("checks once, then answers from the cache; a new compiler version checks again", async () => {
