@@ -3,6 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
+import { sha256Hex } from "../../src/util/hash.js";
 
 const pass = recordedProgram("001-actors-pass").code;
 const pass2 = recordedProgram("017-generators-pass").code;
@@ -97,5 +98,48 @@ describe("hew-corpus validate", () => {
     const refused = await runCli(["validate", "--staged", "--hew", STAND_IN], { cwd: repo });
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/a\.jsonl:1 \[bad\] block 1: YieldOutsideGenerator/);
+  });
+
+  describe("after a compiler upgrade", () => {
+    // The lock was recorded by an older checker that judged `fail` as passing and `pass` as failing:
+    // rewriting its version and statuses stands for what an upgrade changes.
+    async function lockedByOlder(): Promise<string> {
+      const d = await corpusDir([sampleLine("good", pass), sampleLine("bad", fail, "generators"), sampleLine("good-too", pass2, "generators")]);
+      const lockFile = join(d, "corpus", "verdicts.lock.jsonl");
+      const older = (code: string, status: string) =>
+        JSON.stringify({ status, diagnostics: [], stderr: "", checker: { name: "hew-stand-in", version: "0.5.6" }, codeHash: sha256Hex(code), durationMs: 1, checkedAt: "2026-01-01T00:00:00.000Z" });
+      await writeFile(lockFile, [older(pass, "fail"), older(fail, "pass"), older(pass2, "pass")].join("\n") + "\n");
+      return d;
+    }
+
+    it("checks again instead of answering from the lock, prints the drift and exits 1 for a pass that now fails", async () => {
+      const d = await lockedByOlder();
+      const r = await runCli(["validate", "--hew", STAND_IN, "--no-cache"], { cwd: d });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^drift: 3 locked blocks re-checked with hew-stand-in 0\.6\.0-rc2 .*\(the lock was recorded by hew-stand-in 0\.5\.6\); 2 changed$/m);
+      expect(r.stdout).toMatch(/^  pass -> fail: 1$/m);
+      expect(r.stdout).toMatch(/^    YieldOutsideGenerator \(1\): corpus\/samples\/a\.jsonl:2 \[bad\]$/m);
+      expect(r.stdout).toMatch(/^  fail -> pass: 1\n    \(no error code\) \(1\): corpus\/samples\/a\.jsonl:1 \[good\]$/m);
+      expect(r.stdout).not.toMatch(/recorded in the verdict lock/);
+    });
+
+    it("carries the drift in --json, and --update-lock accepts today's verdicts", async () => {
+      const d = await lockedByOlder();
+      const r = await runCli(["validate", "--hew", STAND_IN, "--no-cache", "--json", "--update-lock"], { cwd: d });
+      const report = JSON.parse(r.stdout);
+      expect(report.drift.compared).toBe(3);
+      expect(report.drift.blocks.map((b: { sampleId: string; kind: string }) => `${b.sampleId}:${b.kind}`).sort()).toEqual(["bad:pass-to-fail", "good:fail-to-pass"]);
+      expect(report.drift.blocks.find((b: { sampleId: string }) => b.sampleId === "bad")).toMatchObject({ before: { status: "pass" }, after: { status: "fail", codes: expect.arrayContaining(["YieldOutsideGenerator"]) } });
+      const again = await runCli(["validate", "--hew", STAND_IN, "--no-cache"], { cwd: d });
+      expect(again.stdout).toMatch(/3 hew-stand-in 0\.6\.0-rc2 .*recorded in the verdict lock/);
+      expect(again.stdout).not.toMatch(/^drift:/m);
+    });
+
+    it("answers from the lock without a compiler, naming the version that recorded it", async () => {
+      const d = await lockedByOlder();
+      const r = await runCli(["validate", "--no-cache"], { cwd: d, env: { PATH: NO_HEW_PATH } });
+      expect(r.stdout).toMatch(/^note: no compiler here: 3 verdicts come from the verdict lock, recorded by hew-stand-in 0\.5\.6;/m);
+      expect(r.stdout).not.toMatch(/^drift:/m);
+    });
   });
 });
