@@ -10,7 +10,9 @@ import { nextPromptVersion, nextVersionId, proposeRules } from "../corrections/r
 import { SystemPromptVersionSchema, type SystemPromptRule, type SystemPromptVersion } from "../schema/system-prompt.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
-import { runCommand } from "./run-command.js";
+import { checkPromptRules, formatPromptCheck, promptCheckJson, promptCheckPassed } from "../corrections/rule-examples.js";
+import { openChecker } from "../validate/open-checker.js";
+import { interruptSignal, runCommand } from "./run-command.js";
 
 const ruleLabel = (r: SystemPromptRule) => `${r.id} [${r.category ?? "no category"}, added in ${r.addedIn}]`;
 
@@ -37,8 +39,35 @@ export function registerPrompt(program: Command): void {
   const store = async (config?: string) => {
     const loaded = await loadConfig(process.cwd(), config);
     const dir = resolve(loaded.root, loaded.config.systemPrompts);
-    return { dir, ...(await loadSystemPrompts(dir)) };
+    return { dir, loaded, ...(await loadSystemPrompts(dir)) };
   };
+
+  prompt
+    .command("check")
+    .description("run every rule's good: and bad: examples through hew and report the stale rules")
+    .argument("[ids...]", "version ids (default: the latest)")
+    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
+    .option("--no-cache", "do not read or write the verdict cache")
+    .option("--json", "print a machine-readable report on stdout")
+    .action((ids: string[], flags: { config?: string; hew?: string; cache: boolean; json?: boolean }) =>
+      runCommand(async () => {
+        const s = await store(flags.config);
+        const versions = ids.length > 0 ? ids.map((id) => getSystemPrompt(s, id)) : [s.latest];
+        // Examples are not corpus blocks: the lock never answers for them.
+        const { checker } = await openChecker(s.loaded, { hew: flags.hew, cache: flags.cache, lock: false });
+        try {
+          const signal = interruptSignal();
+          const checks = [];
+          for (const v of versions) checks.push(await checkPromptRules(v, checker, { signal }));
+          if (flags.json) process.stdout.write(JSON.stringify(checks.map(promptCheckJson), null, 2) + "\n");
+          else process.stdout.write(checks.map(formatPromptCheck).join("\n") + "\n");
+          return checks.every(promptCheckPassed) ? 0 : 1;
+        } finally {
+          await checker.close?.();
+        }
+      }),
+    );
 
   prompt
     .command("show")
