@@ -40,7 +40,9 @@ export interface SystemPromptDiff {
   preambleChanged: boolean;
 }
 
-const COMPARED: (keyof SystemPromptRule)[] = ["text", "category", "addedIn", "reason"];
+const COMPARED: (keyof SystemPromptRule)[] = ["text", "category", "addedIn", "reason", "examples"];
+// Examples are objects: compared by content, not identity.
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Rules are matched by id across versions. */
 export function diffSystemPrompts(a: SystemPromptVersion, b: SystemPromptVersion): SystemPromptDiff {
@@ -50,7 +52,7 @@ export function diffSystemPrompts(a: SystemPromptVersion, b: SystemPromptVersion
   for (const rule of b.rules) {
     const old = before.get(rule.id);
     if (!old) continue;
-    const fields = COMPARED.filter((f) => old[f] !== rule[f]);
+    const fields = COMPARED.filter((f) => !same(old[f], rule[f]));
     if (fields.length > 0) changed.push({ id: rule.id, before: old, after: rule, fields });
   }
   return {

@@ -5,6 +5,7 @@ import { registerHook } from "./hook.js";
 import { registerEval } from "./eval.js";
 import { registerInit } from "./init.js";
 import { registerValidate } from "./validate.js";
+import { registerDrift } from "./drift.js";
 import { registerDedup } from "./dedup.js";
 import { registerStats } from "./stats.js";
 import { registerExport } from "./export.js";
@@ -28,6 +29,7 @@ const program = new Command("hew-corpus")
 
 registerInit(program);
 registerValidate(program);
+registerDrift(program);
 registerDedup(program);
 registerStats(program);
 registerExport(program);

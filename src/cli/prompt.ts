@@ -14,7 +14,21 @@ import { checkPromptRules, formatPromptCheck, promptCheckJson, promptCheckPassed
 import { openChecker } from "../validate/open-checker.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
-const ruleLabel = (r: SystemPromptRule) => `${r.id} [${r.category ?? "no category"}, added in ${r.addedIn}]`;
+const ruleLabel = (r: SystemPromptRule) => `${r.id} [${r.category ?? "no category"}, added in ${r.addedIn}, ${exampleCount(r)}]`;
+
+/** A rule's examples as the diff and show print them: each program indented under what it must do. */
+export function formatExamples(r: SystemPromptRule, indent = "    "): string[] {
+  const program = (code: string) => code.trimEnd().split("\n").map((l) => (l ? `${indent}    ${l}` : ""));
+  return [
+    ...(r.examples?.good ?? []).flatMap((code, i) => [`${indent}good ${i + 1} (must pass):`, ...program(code)]),
+    ...(r.examples?.bad ?? []).flatMap((b, i) => [`${indent}bad ${i + 1} (must fail with ${b.fails}):`, ...program(b.program)]),
+  ];
+}
+
+const exampleCount = (r: SystemPromptRule) => {
+  const n = (r.examples?.good.length ?? 0) + (r.examples?.bad.length ?? 0);
+  return n === 0 ? "no examples" : `${n} examples`;
+};
 
 export function formatVersion(v: SystemPromptVersion): string {
   const lines = [`${v.id}${v.parent ? ` (parent ${v.parent})` : ""}: ${v.rules.length} rules`];
@@ -25,11 +39,14 @@ export function formatVersion(v: SystemPromptVersion): string {
 
 export function formatDiff(d: SystemPromptDiff): string {
   const lines = [`${d.from} -> ${d.to}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed${d.preambleChanged ? ", preamble changed" : ""}`];
-  for (const r of d.added) lines.push(`+ ${ruleLabel(r)}`, `    ${r.text.trim()}`);
+  for (const r of d.added) lines.push(`+ ${ruleLabel(r)}`, `    ${r.text.trim()}`, ...formatExamples(r));
   for (const r of d.removed) lines.push(`- ${ruleLabel(r)}`, `    ${r.text.trim()}`);
   for (const c of d.changed) {
     lines.push(`~ ${c.id}: ${c.fields.join(", ")} changed`);
-    for (const f of c.fields) lines.push(`    ${f}: - ${String(c.before[f] ?? "").trim()}`, `    ${f}: + ${String(c.after[f] ?? "").trim()}`);
+    for (const f of c.fields) {
+      if (f === "examples") lines.push("    examples: -", ...formatExamples(c.before, "      "), "    examples: +", ...formatExamples(c.after, "      "));
+      else lines.push(`    ${f}: - ${String(c.before[f] ?? "").trim()}`, `    ${f}: + ${String(c.after[f] ?? "").trim()}`);
+    }
   }
   return lines.join("\n");
 }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { classifyFailure } from "../../src/corrections/classify.js";
+import { checkExpectations } from "../../src/corrections/expectations.js";
+import { templateExpectations } from "../../src/corrections/shipped-expectations.js";
 import { Picker } from "../../src/corrections/picker.js";
 import { failureRegistry } from "../../src/corrections/registry.js";
 import { hewChecker } from "../../src/validate/hew-checker.js";
@@ -28,17 +29,16 @@ describe("correction templates", () => {
     const checker = REAL_HEW ? hewChecker({ bin: REAL_HEW }) : undefined;
     afterAll(() => checker?.close?.());
 
-    it.each(all.map((t) => [t.template.id, t] as const))("%s: the answer passes with no diagnostic, the mistake fails in its category", async (_id, { category, template }) => {
-      await Promise.all(
-        Array.from({ length: CHECKED_RENDERINGS }, async (_, i) => {
-          const instance = template.render(new Picker(`real-${i}`));
-          const [right, wrong] = await Promise.all([checker!.check(instance.correct), checker!.check(instance.wrong)]);
-          expect(right.diagnostics, instance.correct).toEqual([]);
-          expect(right.status).toBe("pass");
-          expect(wrong.status, instance.wrong).toBe("fail");
-          expect(classifyFailure(instance.wrong, wrong).category, instance.wrong).toBe(category);
-        }),
-      );
+    // The same expectations `drift` checks: the right form passes, the wrong one fails in its category.
+    const expectations = templateExpectations(CHECKED_RENDERINGS, "real");
+    it.each(all.map((t) => [t.template.id] as const))("%s: the answer passes with no diagnostic, the mistake fails in its category", async (id) => {
+      const own = expectations.filter((e) => e.label.startsWith(`template ${id} seed `));
+      expect(own).toHaveLength(2 * CHECKED_RENDERINGS);
+      for (const o of await checkExpectations(own, checker!)) {
+        expect(o.broken, `${o.expectation.label}\n${o.expectation.program}`).toBeUndefined();
+        expect(o.unchecked, o.expectation.label).toBeUndefined();
+        if (o.expectation.expect === "pass") expect(o.verdict!.diagnostics, o.expectation.program).toEqual([]);
+      }
     });
   });
 });
