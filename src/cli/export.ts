@@ -3,6 +3,9 @@ import { resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { loadCorpus } from "../chatml/load-corpus.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
+import { fitSystemPrompt, type FittedSystemPrompt } from "../chatml/prompt-budget.js";
+import { loadQwen3Tokenizer } from "../chatml/tokens.js";
+import { latestEvalSummary } from "../eval/latest-run.js";
 import { loadPromptSet } from "../eval/prompt-set.js";
 import { prepareTrainingSet, type PipelineStage, type PreparedTrainingSet } from "../export/pipeline.js";
 import { formatDropped, formatFunnel } from "../export/report.js";
@@ -17,6 +20,7 @@ import { interruptSignal, runCommand } from "./run-command.js";
 /** Flags shared by dedup, stats and export: where the corpus and its verdicts come from. */
 export interface PipelineFlags extends CorpusCheckFlags {
   systemPrompt?: string;
+  systemPromptBudget?: number;
   maxSeqLen?: number;
   json?: boolean;
 }
@@ -24,6 +28,7 @@ export interface PipelineFlags extends CorpusCheckFlags {
 export function addPipelineOptions(command: Command): Command {
   return addCorpusCheckOptions(command)
     .option("--system-prompt <id>", "system-prompt version to render (default: the config's, else the latest)")
+    .option("--system-prompt-budget <n>", "keep the system prompt under n tokens: its most needed rules that fit (default: the config's, else every rule)", parsePositiveInt)
     .option("--max-seq-len <n>", "token budget per rendered sample (default: the config's)", parsePositiveInt)
     .option("--json", "print a machine-readable report on stdout");
 }
@@ -31,7 +36,7 @@ export function addPipelineOptions(command: Command): Command {
 const STAGE_LABELS: Record<PipelineStage, string> = { validate: "validate", fingerprint: "fingerprint", dedup: "minhash", tokens: "tokens" };
 
 /** Load the corpus, its system prompts and eval set, and decide every sample's fate. */
-export async function runPipeline(paths: string[], flags: PipelineFlags): Promise<{ loaded: LoadedConfig; prepared: PreparedTrainingSet; base: string }> {
+export async function runPipeline(paths: string[], flags: PipelineFlags): Promise<{ loaded: LoadedConfig; prepared: PreparedTrainingSet; base: string; fitted?: FittedSystemPrompt }> {
   const cwd = process.cwd();
   const loaded = await loadConfig(cwd, flags.config);
   const { config, root } = loaded;
@@ -40,7 +45,14 @@ export async function runPipeline(paths: string[], flags: PipelineFlags): Promis
   const samples = await loadCorpus(paths.length > 0 ? paths : config.corpus, { cwd: base });
   const systemPrompts = await loadSystemPrompts(resolve(root, config.systemPrompts));
   const chosen = flags.systemPrompt ?? config.export.systemPrompt;
-  const systemPrompt = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);
+  const version = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);
+  // The budget only changes which rules the rendering keeps; everything downstream sees a plain version.
+  const budget = flags.systemPromptBudget ?? config.export.systemPromptBudget;
+  const fitted =
+    budget === undefined
+      ? undefined
+      : fitSystemPrompt(version, { budget, encode: (await loadQwen3Tokenizer()).encode, failures: (await latestEvalSummary(resolve(root, config.eval.runsDir)))?.failures });
+  const systemPrompt = fitted?.version ?? version;
   const evalItems = (await loadPromptSet(resolve(root, config.evalPrompts))).set.prompts;
   const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock, concurrency: flags.concurrency });
   let stage: PipelineStage | undefined;
@@ -63,7 +75,7 @@ export async function runPipeline(paths: string[], flags: PipelineFlags): Promis
         bar!.update(done, total);
       },
     });
-    return { loaded, prepared, base };
+    return { loaded, prepared, base, ...(fitted ? { fitted } : {}) };
   } finally {
     bar?.stop();
     await checker.close?.();
@@ -106,7 +118,7 @@ export function registerExport(program: Command): void {
     .option("--no-shuffle", "keep corpus order")
     .action((paths: string[], flags: ExportFlags) =>
       runCommand(async () => {
-        const { loaded, prepared } = await runPipeline(paths, flags);
+        const { loaded, prepared, fitted } = await runPipeline(paths, flags);
         const settings = loaded.config.export;
         const out = flags.out !== undefined ? resolve(flags.out) : resolve(loaded.root, settings.out);
         if (prepared.funnel.exported === 0) {
@@ -118,6 +130,7 @@ export function registerExport(program: Command): void {
           formats: flags.format ?? settings.formats,
           shuffle: flags.shuffle === false ? false : settings.shuffle,
           seed: flags.seed ?? settings.seed,
+          ...(fitted ? { systemPromptBudget: fitted } : {}),
         });
         if (flags.json) process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");
         else {
@@ -125,6 +138,7 @@ export function registerExport(program: Command): void {
           process.stdout.write(
             [
               `hew-corpus export: ${manifest.funnel.exported} samples, system prompt ${manifest.systemPrompt.id}, ${manifest.tokens.total} tokens (max ${manifest.tokens.max} of ${manifest.tokenizer.maxSeqLen})`,
+              `system prompt: ${manifest.systemPrompt.tokens} tokens, ${manifest.systemPrompt.rules.length} rules${manifest.systemPrompt.budget ? ` kept under the budget of ${manifest.systemPrompt.budget.tokens} (left out: ${manifest.systemPrompt.budget.dropped.join(", ") || "none"})` : ""}`,
               formatFunnel(prepared.funnel),
               ...(dropped.length > 0 ? ["left out:", ...dropped] : []),
               ...checkerNotes(prepared),

@@ -17,8 +17,11 @@ export interface DiagnosticMatcher {
   where?: (diagnostic: Diagnostic, source: SourceView) => string | boolean | undefined;
 }
 
-/** A system-prompt rule the category proposes; a version adopts it with its own `addedIn`. */
-export type CategoryRule = Required<Pick<SystemPromptRule, "id" | "text" | "reason">>;
+/**
+ * A system-prompt rule the category proposes; a version adopts it with its own `addedIn`. `short` says the
+ * same in few words, for compact versions (v3): a version holding either text holds the rule.
+ */
+export type CategoryRule = Required<Pick<SystemPromptRule, "id" | "text" | "reason">> & { short?: string };
 
 /** One failure category, in the manner of an ESLint rule: metadata, how to recognise it, how to fight it. */
 export interface FailureCategory {

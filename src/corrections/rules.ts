@@ -22,10 +22,11 @@ export function proposeRules(version: SystemPromptVersion, categories?: readonly
   const proposals: RuleProposal[] = [];
   for (const category of failureRegistry) {
     if (categories && !categories.includes(category.id)) continue;
-    for (const rule of category.rules) {
+    // `short` is the registry's own: a version's rule holds one text.
+    for (const { short, ...rule } of category.rules) {
       const current = byId.get(rule.id);
       if (!current) proposals.push({ change: "add", category: category.id, rule });
-      else if (current.text.trim() !== rule.text.trim() || current.category !== category.id) {
+      else if (![rule.text, short].some((t) => t?.trim() === current.text.trim()) || current.category !== category.id) {
         proposals.push({ change: "update", category: category.id, rule, current });
       }
     }

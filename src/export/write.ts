@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { toChatMLDocument } from "../chatml/chatml-text.js";
 import { formatSamplesJsonl } from "../chatml/jsonl.js";
 import { renderSystemPrompt } from "../chatml/system-prompt.js";
+import type { FittedSystemPrompt } from "../chatml/prompt-budget.js";
 import { DROP_REASONS, type ExportFormat, type ExportManifest } from "../schema/export.js";
 import type { Message, Sample } from "../schema/sample.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -19,6 +20,8 @@ export interface WriteOptions {
   formats: readonly ExportFormat[];
   shuffle: boolean;
   seed: number;
+  /** When the system prompt was fitted to a budget: recorded in the manifest. */
+  systemPromptBudget?: Pick<FittedSystemPrompt, "budget" | "dropped">;
 }
 
 const TOOL = `hew-corpus ${(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version}`;
@@ -53,10 +56,17 @@ export function exportManifest(prepared: PreparedTrainingSet, options: WriteOpti
       return [reason, { count: samples.length, samples }];
     }),
   ) as ExportManifest["dropped"];
+  const systemText = renderSystemPrompt(prepared.systemPrompt);
   return {
     tool: TOOL,
     corpusHash: corpusHash(prepared.decisions.map((d) => d.sample.sample)),
-    systemPrompt: { id: prepared.systemPrompt.id, sha256: sha256Hex(renderSystemPrompt(prepared.systemPrompt)) },
+    systemPrompt: {
+      id: prepared.systemPrompt.id,
+      sha256: sha256Hex(systemText),
+      rules: prepared.systemPrompt.rules.map((r) => r.id),
+      tokens: prepared.tokenizer.encode(systemText).length,
+      ...(options.systemPromptBudget ? { budget: { tokens: options.systemPromptBudget.budget, dropped: options.systemPromptBudget.dropped } } : {}),
+    },
     tokenizer: { name: prepared.tokenizer.name, chatTemplateSha256: prepared.tokenizer.chatTemplateSha256, maxSeqLen: prepared.maxSeqLen },
     compilers: [...compilers.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)),
     shuffle: options.shuffle,

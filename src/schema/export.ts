@@ -15,6 +15,11 @@ export const ExportConfigSchema = z.strictObject({
     .refine((list) => new Set(list).size === list.length, "expected each format at most once"),
   /** The system-prompt version rendered into every sample; the latest when left out. */
   systemPrompt: z.string().min(1).optional(),
+  /**
+   * Tokens the rendered system prompt must stay under: the version's rules are ranked (the latest eval
+   * run's failure categories first, then category weight) and kept while they fit. Unset: every rule.
+   */
+  systemPromptBudget: z.number().int().positive().optional(),
   /** Most tokens a rendered sample may have; a longer one is reported and left out, never truncated. */
   maxSeqLen: z.number().int().positive().default(4096),
   shuffle: z.boolean().default(true),
@@ -51,7 +56,15 @@ export const ExportManifestSchema = z.strictObject({
   tool: z.string(),
   /** sha256 of the loaded corpus, as canonical sample JSONL in corpus order. */
   corpusHash: sha256,
-  systemPrompt: z.strictObject({ id: z.string(), sha256 }),
+  /** The version rendered into every sample, the rules it kept (in rendering order) and the prompt's tokens. */
+  systemPrompt: z.strictObject({
+    id: z.string(),
+    sha256,
+    rules: z.array(z.string()),
+    tokens: z.number().int().nonnegative(),
+    /** With a budget: its size and the version's rules that did not fit. */
+    budget: z.strictObject({ tokens: z.number().int().positive(), dropped: z.array(z.string()) }).optional(),
+  }),
   tokenizer: z.strictObject({ name: z.string(), chatTemplateSha256: sha256, maxSeqLen: z.number().int().positive() }),
   /** The checkers whose verdicts passed the exported samples' code blocks. */
   compilers: z.array(z.strictObject({ name: z.string(), version: z.string(), blocks: z.number().int().nonnegative() })),

@@ -42,7 +42,7 @@ describe("hew-corpus corrections", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^4 answers: 1 pass, 3 fail \(pass rate 25\.0%\)$/m);
     expect(r.stdout).toMatch(/^  invented-api\s+2  propose 4 samples/m);
-    expect(r.stdout).toMatch(/^system prompt v2: 1 rule change\(s\) proposed:\n  \+ compiler-gaps \[compiler-limitation\]/m);
+    expect(r.stdout).toMatch(/^system prompt v3: 2 rule change\(s\) proposed:\n  \+ std-modules \[invented-api\].*\n  \+ compiler-gaps \[compiler-limitation\]/m);
     const json = JSON.parse((await runCli(["corrections", "plan", "runs/r1.jsonl", "--json"], { cwd: dir })).stdout);
     expect(json.categories.map((c: { category: string }) => c.category)).toEqual(["invented-api", "compiler-limitation"]);
   });
@@ -95,8 +95,8 @@ describe("hew-corpus prompt", () => {
     const dir = await project();
     const r = await runCli(["prompt", "show", "v2"], { cwd: dir });
     expect(r.stdout).toMatch(/^v2 \(parent v1\): 30 rules$/m);
-    expect(r.stdout).toMatch(/^1\. answer-format \[prose-leak, added in v1\]$/m);
-    const rendered = await runCli(["prompt", "show", "--rendered"], { cwd: dir });
+    expect(r.stdout).toMatch(/^1\. answer-format \[prose-leak, added in v1, 2 examples\]$/m);
+    const rendered = await runCli(["prompt", "show", "v2", "--rendered"], { cwd: dir });
     expect(rendered.stdout).toMatch(/^You are an expert Hew programmer/);
     expect(rendered.stdout).toMatch(/^Rules:\n1\. Output exactly one/m);
   });
@@ -104,20 +104,23 @@ describe("hew-corpus prompt", () => {
   it("diffs two versions rule by rule", async () => {
     const r = await runCli(["prompt", "diff", "v1", "v2"], { cwd: await project() });
     expect(r.stdout).toMatch(/^v1 -> v2: 19 added, 0 removed, 11 changed, preamble changed$/m);
-    expect(r.stdout).toMatch(/^\+ numeric-casts \[integer-type, added in v2\]$/m);
-    expect(r.stdout).toMatch(/^~ int-types: text, reason changed\n {4}text: - Use `Int` for integers/m);
+    expect(r.stdout).toMatch(/^\+ numeric-casts \[integer-type, added in v2, 2 examples\]$/m);
+    expect(r.stdout).toMatch(/^ {4}bad 1 \(must fail with Mismatch\):\n {8}fn area\(w: i32, h: i32\) -> i64 \{$/m);
+    expect(r.stdout).toMatch(/^~ int-types: text, reason, examples changed\n {4}text: - Use `Int` for integers/m);
   });
 
-  it("writes the next version with the registry's missing rules, once", async () => {
+  it("writes the next version with the registry's missing rules, once, keeping the parent's examples", async () => {
     const dir = await project();
-    const r = await runCli(["prompt", "new", "--from", "v2", "--run", "runs/r1.jsonl"], { cwd: dir });
+    const r = await runCli(["prompt", "new", "--from", "v3", "--run", "runs/r1.jsonl"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote corpus\/system-prompts\/v3\.yaml\nv2 -> v3: 1 added, 0 removed, 0 changed\n\+ compiler-gaps \[compiler-limitation, added in v3\]$/m);
-    expect((await runCli(["prompt", "diff", "v2", "v3"], { cwd: dir })).stdout).toMatch(/^\+ compiler-gaps/m);
-    expect((await runCli(["prompt", "show"], { cwd: dir })).stdout).toMatch(/^v3 \(parent v2\): 31 rules$/m);
-    const again = await runCli(["prompt", "new", "--from", "v3"], { cwd: dir });
-    expect(again.stderr).toMatch(/nothing to propose for v3/);
+    expect(r.stdout).toMatch(/^wrote corpus\/system-prompts\/v4\.yaml\nv3 -> v4: 2 added, 0 removed, 0 changed\n\+ std-modules \[invented-api, added in v4, no examples\]$/m);
+    expect(r.stdout).toMatch(/^\+ compiler-gaps \[compiler-limitation, added in v4, no examples\]$/m);
+    expect((await runCli(["prompt", "diff", "v3", "v4"], { cwd: dir })).stdout).toMatch(/^\+ compiler-gaps/m);
+    expect((await runCli(["prompt", "show"], { cwd: dir })).stdout).toMatch(/^v4 \(parent v3\): 23 rules$/m);
+    expect((await runCli(["prompt", "show", "v4"], { cwd: dir })).stdout).toMatch(/^1\. answer-format \[prose-leak, added in v1, 2 examples\]$/m);
+    const again = await runCli(["prompt", "new", "--from", "v4", "--run", "runs/r1.jsonl"], { cwd: dir });
+    expect(again.stderr).toMatch(/nothing to propose for v4/);
     const old = await runCli(["prompt", "new", "--from", "v1", "--id", "v1b"], { cwd: dir });
-    expect(old.stderr).toMatch(/--from v1: only the latest version \(v3\) can get a successor/);
+    expect(old.stderr).toMatch(/--from v1: only the latest version \(v4\) can get a successor/);
   });
 });

@@ -10,6 +10,7 @@ import { REPO_ROOT } from "../helpers/fixtures.js";
 const store = await loadSystemPrompts(join(REPO_ROOT, "corpus", "system-prompts"));
 const v1 = getSystemPrompt(store, "v1");
 const v2 = getSystemPrompt(store, "v2");
+const v3 = getSystemPrompt(store, "v3");
 
 describe("registry rules and the bundled prompts", () => {
   it("name only registry categories", () => {
@@ -18,7 +19,14 @@ describe("registry rules and the bundled prompts", () => {
 
   it("hold every v2 rule in the category v2 gives it, with v2's text", () => {
     const registry = new Map(failureRegistry.flatMap((c) => c.rules.map((r) => [r.id, { ...r, category: c.id }])));
-    for (const r of v2.rules) expect(registry.get(r.id), r.id).toEqual({ id: r.id, text: r.text, reason: r.reason, category: r.category });
+    for (const r of v2.rules) expect(registry.get(r.id), r.id).toMatchObject({ id: r.id, text: r.text, reason: r.reason, category: r.category });
+  });
+
+  it("hold every compact v3 rule as its short text, so v3 needs no update", () => {
+    const registry = new Map(failureRegistry.flatMap((c) => c.rules.map((r) => [r.id, { ...r, category: c.id }])));
+    for (const r of v3.rules) expect(registry.get(r.id), r.id).toMatchObject({ short: r.text, category: r.category });
+    expect(proposeRules(v3).filter((p) => p.change === "update")).toEqual([]);
+    expect(proposeRules(v3).map((p) => p.rule.id)).toContain("compiler-gaps");
   });
 });
 

@@ -13,7 +13,7 @@ describe.skipIf(!REAL_HEW)(`system-prompt rules against the real hew (${REAL_HEW
   const checker = hewChecker({ bin: REAL_HEW ?? "hew" });
   afterAll(() => checker.close?.());
 
-  it.each(["v2"])("confirms every rule of the bundled %s with its good and bad examples", async (id) => {
+  it.each(["v2", "v3"])("confirms every rule of the bundled %s with its good and bad examples", async (id) => {
     const version = (await loadSystemPrompts(BUNDLED)).versions.get(id)!;
     const check = await checkPromptRules(version, checker);
     for (const r of check.rules) {

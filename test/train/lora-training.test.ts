@@ -50,7 +50,7 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
     const manifest = ExportManifestSchema.parse({
       tool: "hew-corpus",
       corpusHash: corpus,
-      systemPrompt: { id: "v7", sha256: "7".repeat(64) },
+      systemPrompt: { id: "v7", sha256: "7".repeat(64), rules: ["int-types"], tokens: 120 },
       tokenizer: { name: "Qwen3", chatTemplateSha256: "0".repeat(64), maxSeqLen: 4096 },
       compilers: [{ name: "hew", version: "0.6.0-rc2", blocks: 24 }],
       shuffle: true,

@@ -15,11 +15,13 @@ export default {
     {
       id: "int-types",
       text: "Primitive types are lowercase: `i64` (the default integer), `i32`, `u8`, `u64`, `f64`, `bool`, `char`, `string`, `duration`; `Int`, `int`, `String` and `Unit` do not exist (write `()` for unit).",
+      short: "Types: `i64 i32 u8 f64 bool char string`; no `Int`, `String` or `Unit`.",
       reason: "`Int` was removed after 0.4; `Int`/`int`/`String`/`Unit` give `UndefinedType` (\"unknown type `Int`; use `i64` for fixed 64-bit integers ...\").",
     },
     {
       id: "numeric-casts",
       text: "There is no implicit numeric conversion: cast with `as` (`w as i64 * h as i64`, `total as f64`). `len()` returns i64 and indexes are i64, so never use usize for counters or indexes.",
+      short: "Numbers never convert implicitly: write `w as i64`.",
       reason: "Width mixing gives `Mismatch` (\"cannot implicitly convert `i32` to `i64`; use an explicit `as i64` cast\") or, in unpinned arithmetic, MIR `UnsupportedNode`; a usize index is a `Mismatch` too.",
     },
   ],

@@ -14,6 +14,7 @@ export default {
     {
       id: "paths",
       text: "Paths use dots, never `::`: `Vec.new()`, `Shape.Circle(1.0)`, `import std.string;`. There is no turbofish (write `f<i64>()`), no `use`, and no glob import (list names: `import std.encoding.json.{self, Value};`).",
+      short: "Paths use dots: `Vec.new()`, `import std.string;`; no `::`, `use` or turbofish.",
       reason: "v1 taught `::`; now `::` is `E_PATH_LEGACY_SEPARATOR`, `::<T>` is `E_LEGACY_TURBOFISH` and `import m::*` is `E_IMPORT_GLOB_REMOVED`, parse errors that hide every other diagnostic.",
     },
   ],

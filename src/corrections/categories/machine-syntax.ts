@@ -55,6 +55,7 @@ export default {
     {
       id: "machine-events",
       text: "Machines declare all events in one header: `machine Light { events { Tick; } state Red; state Green; on Tick: Red => .Green; on Tick: Green => .Red; }`. Transitions are `on Event: Source => Target`, with a colon and `=>`; no `event X;` lines, no `from`/`to`, no `->`, no dot on the source.",
+      short: "Machines declare `events { T; }` and transitions `on T: A => .B;`.",
       reason: "v1 taught `event X;` lines, now `Other` \"interleaved `event` declarations are no longer supported\"; `from` and `->` are `UnexpectedToken`.",
     },
     {

@@ -22,6 +22,7 @@ export default {
     {
       id: "answer-format",
       text: "Output exactly one ```hew fenced block that holds the whole program and nothing else: no sentence before or after it, no second block, no ```rust tag.",
+      short: "No text before or after the ```hew block.",
       reason: "v1 asked for an explanation after the code; the checker reads prose as code (`Other` \"expected item (fn, actor, machine, type, import, ...), found identifier `Here`\") and every stray backtick is an `InvalidLiteral`.",
     },
   ],

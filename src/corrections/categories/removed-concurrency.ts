@@ -22,6 +22,7 @@ export default {
     {
       id: "structured-concurrency",
       text: "Parallel tasks exist only inside an actor's `receive fn`: `scope { fork t = work(); let a = other(); let b = await t; }`, where the forked call takes no arguments. `scope |s|`, `s.launch`, `fork { }`, `thread::spawn` and `fork` in `main` do not exist; for more parallelism spawn actors and `join` them.",
+      short: "`scope { fork t = f(); }` only in a `receive fn`; no `scope |s|`.",
       reason: "v1's `scope |s| { s.launch(..) }` is now `Other` \"'scope |s| { s.launch / s.spawn / s.cancel }' has been removed\"; `fork { }` is a parse error and `fork t = f(x)` fails at MIR (\"spawned call is not implemented\").",
     },
   ],

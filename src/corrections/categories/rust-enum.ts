@@ -48,6 +48,7 @@ export default {
     {
       id: "enums",
       text: "Separate enum variants with `;` (`enum Shape { Dot; Circle(f64); Rect { w: f64; h: f64 } }`), construct them in their declared shape (`Shape.Circle(1.0)`, `Shape.Rect { w: 1.0, h: 2.0 }`), match them as `.Circle(r) =>` / `.Rect { w, h } =>`, and declare recursive types with `indirect enum`.",
+      short: "End enum variants with `;`: `enum S { A; B(f64); }`, matched as `.B(r) =>`.",
       reason: "Commas give `Other` \"use `;` instead of `,` to separate variants\"; `#[derive]` is rejected; a tuple/struct shape mix-up gives `UndefinedFunction` \"undefined static function `Shape.Rect`\".",
     },
   ],

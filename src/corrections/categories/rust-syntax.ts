@@ -26,16 +26,19 @@ export default {
     {
       id: "let-var",
       text: "Declare immutable bindings with `let` and mutable ones with `var`; there is no `let mut`.",
+      short: "`let` is immutable and `var` mutable; there is no `let mut`.",
       reason: "`let mut` is three parse errors (`InvalidPattern` \"expected pattern, found reserved word `mut`\", ...); assigning to a `let` is `MutabilityError`.",
     },
     {
       id: "no-macros",
       text: "Hew has no macros: print with `println(x)` or `println(f\"total = {a + b}\")`, build strings with f-strings or `+`, and build a Vec with `[1, 2, 3]`; never `println!`, `format!`, `vec!` or `assert_eq!`.",
+      short: "No macros like `println!` or `vec!`: `println(f\"{x}\")`, `[1, 2]`.",
       reason: "Macro calls are parse errors (`UnexpectedToken` \"expected `}`, found `!`\" or \"expected `;`, found `!`\"); v1 only mentioned println!.",
     },
     {
       id: "records-and-methods",
       text: "Declare records with `type Point { x: i64; y: i64; }` (no `struct`, `class`, `interface` or `#[derive]`) and write methods as `impl Point { fn sum(p: Point) -> i64 { p.x + p.y } }`, where the receiver is a named first parameter; there is no `&self` and no `&` borrow anywhere.",
+      short: "Records are `type P { x: i64; }`, not `struct`; methods take `p: P`, not `&self`.",
       reason: "`struct`/`class` give `Other` \"unexpected 'struct'\"; `&mut self` gives `Other` \"expected identifier, found `&`\"; `&x` gives \"`&` is not a prefix operator\".",
     },
     {

@@ -14,6 +14,7 @@ export default {
     {
       id: "supervisor-syntax",
       text: "Supervisors are declarations: `supervisor Crew { strategy: one_for_one; intensity: 3 within 30s; child a: Worker(id: 1); child b: Worker(id: 2) restart: temporary shutdown: 2s; }` (other strategies: `one_for_all`, `rest_for_one`), with no `children: [...]`, `restart_policy:` or `max_restarts:`. Start it with `let s = spawn Crew;`, reach children as `let w = s.a;`, and stop it with `supervisor_stop(s);`.",
+      short: "`supervisor S { strategy: one_for_one; intensity: 3 within 30s; child a: W(id: 1); }`.",
       reason: "Fields from Erlang/Akka/Rust libraries are `Other` \"unknown supervisor field: ...\".",
     },
     {

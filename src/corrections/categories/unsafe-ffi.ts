@@ -18,6 +18,7 @@ export default {
     {
       id: "extern-unsafe",
       text: "Declare C functions in `extern \"C\" { fn abs(x: i32) -> i32; fn strlen(s: string) -> u64; }` (C int is i32, long i64, size_t u64, const char* string, T* `*mut T`) and wrap every call in `unsafe { ... }`, also inside helpers, handlers and loops; expose a safe API through a small wrapper fn.",
+      short: "Call `extern \"C\"` functions only inside `unsafe { }`.",
       reason: "A bare extern call is `InvalidOperation` \"calling extern function `abs` requires `unsafe { ... }`\"; models forgot it inside helpers and loops even when main was right.",
     },
   ],

@@ -14,6 +14,7 @@ export default {
     {
       id: "send-ownership",
       text: "Sending strings, Vecs and records to an actor copies them, so no `.clone()` is needed; but `#[resource]`/`#[linear]` values and channel `Sender`/`Receiver` handles move with the send and must not be used afterwards. Inserting a computed string into a HashMap or HashSet consumes it too: insert `k.clone()` if you still need `k`.",
+      short: "`m.insert(k, v)` consumes `k`: insert `k.clone()` to use `k` again.",
       reason: "Using a resource or channel handle after sending it is `UseAfterMove` (\"use of moved value `tx`\"); reading a string after `m.insert(k, ..)` is `UseAfterConsume`.",
     },
   ],

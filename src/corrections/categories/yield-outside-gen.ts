@@ -17,6 +17,7 @@ export default {
     {
       id: "generators",
       text: "`yield` is only legal inside `gen fn name(args) -> T` (T is the element type), consumed with `for x in name(args) { }`; never `yield` from a plain fn, `main` or a `receive fn`, and do not build an `impl Iterator` with `next(&mut self)`.",
+      short: "`yield` only in `gen fn f() -> T`, used as `for x in f() { }`.",
       reason: "`YieldOutsideGenerator` (\"`yield` outside of generator function\"), often with a `Mismatch` on the return type.",
     },
   ],
