@@ -42,7 +42,7 @@ describe.skipIf(!REAL_HEW)(`eval with the real hew checker (${REAL_HEW ? REAL_HE
     expect(summary.categories).toHaveLength(12);
     expect(summary.proseLeaks).toBe(39);
     expect(summary.checker.name).toBe("hew");
-    expect(summary.systemPromptVersion).toBe("v2");
+    expect(summary.systemPromptVersion).toBe("v3");
   });
 
   it("calls prose the cleaning cannot remove a prose leak, by the real compiler's diagnostics", async () => {

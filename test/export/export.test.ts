@@ -106,6 +106,38 @@ describe("hew-corpus export", () => {
     expect(parseChatML(await read(dir, "out1/train.chatml.txt"))).toEqual(jsonl.map((r) => r.messages));
   });
 
+  it("keeps the system prompt under --system-prompt-budget with the rules that fit, and records them in the manifest", async () => {
+    const budgeted = await project(SAMPLES);
+    await writeFile(
+      join(budgeted, "corpus", "system-prompts", "v2.yaml"),
+      [
+        "id: v2",
+        "parent: v1",
+        "preamble: You write Hew 0.6.",
+        "rules:",
+        "  - id: ints",
+        `    text: ${JSON.stringify("Use i64 for integers; ".repeat(20))}`,
+        "    category: integer-type",
+        "    addedIn: v2",
+        "  - id: prose",
+        "    text: No prose outside the code block.",
+        "    category: prose-leak",
+        "    addedIn: v2",
+      ].join("\n") + "\n",
+    );
+    const r = await runCli(["export", "--hew", STAND_IN, "--out", "out", "--system-prompt-budget", "40"], { cwd: budgeted });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^system prompt: \d+ tokens, 1 rules kept under the budget of 40 \(left out: ints\)$/m);
+    const manifest = ExportManifestSchema.parse(JSON.parse(await read(budgeted, "out/manifest.json")));
+    expect(manifest.systemPrompt).toMatchObject({ id: "v2", rules: ["prose"], budget: { tokens: 40, dropped: ["ints"] } });
+    expect(manifest.systemPrompt.tokens).toBeLessThan(40);
+    const systems = (await read(budgeted, "out/train.jsonl")).trimEnd().split("\n").map((l) => JSON.parse(l).messages[0].content as string);
+    expect(new Set(systems)).toEqual(new Set(["You write Hew 0.6.\n\nRules:\n1. No prose outside the code block."]));
+    const tiny = await runCli(["export", "--hew", STAND_IN, "--out", "out", "--system-prompt-budget", "3"], { cwd: budgeted });
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(/^hew-corpus: system prompt v2: its preamble alone is \d+ tokens, not under the budget of 3;/);
+  });
+
   it("is byte-for-byte deterministic, shuffle included; another seed gives another order", async () => {
     expect((await runCli(["export", "--hew", STAND_IN, "--out", "out2"], { cwd: dir })).code).toBe(0);
     for (const f of ["train.jsonl", "train.chatml.txt", "manifest.json"]) expect(await read(dir, `out2/${f}`), f).toBe(await read(dir, `out1/${f}`));

@@ -128,7 +128,7 @@ describe("hew-corpus report", () => {
     ]);
     expect(data.tokenLengths.tokenizer).toMatch(/^Qwen3/);
     expect(data.tokenLengths.bins.reduce((n, b) => n + b.samples, 0)).toBe(6);
-    expect(data.systemPrompt).toBe("v2");
+    expect(data.systemPrompt).toBe("v3");
     expect(data.checkers).toEqual([expect.stringMatching(/^hew-stand-in 0\.6\.0-rc2/)]);
     expect(r.stdout).toMatch(/note: verdicts from hew-stand-in, not the hew compiler/);
   });
