@@ -27,6 +27,7 @@ export {
   type SystemPromptStore,
   type RuleChange,
 } from "./chatml/system-prompt.js";
+export { fitSystemPrompt, rankRules, type FittedSystemPrompt, type PromptBudgetOptions } from "./chatml/prompt-budget.js";
 
 export { formatCheckerId, type Checker, type CheckOptions } from "./validate/checker.js";
 export { hewChecker, parseVersionLine, type HewCheckerOptions } from "./validate/hew-checker.js";
@@ -40,6 +41,7 @@ export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./vali
 export { createJudge, type Judgement, type JudgeOptions } from "./validate/judge.js";
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { validateCorpus, type ValidateCorpusOptions, type ValidateCorpusResult } from "./validate/validate-corpus.js";
+export { lockDrift, formatLockDrift, type LockDrift, type BlockDrift, type DriftKind } from "./validate/drift.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
 export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
 
@@ -84,6 +86,9 @@ export { appendSamples } from "./corrections/corpus-file.js";
 export { readRunAnswers, type RunAnswer } from "./corrections/eval-run.js";
 export { planCorrections, failureCounts, formatPlan, type CorrectionPlan, type CategoryPlan } from "./corrections/plan.js";
 export { proposeRules, nextPromptVersion, nextVersionId, type RuleProposal } from "./corrections/rules.js";
+export { checkExpectations, judgeExpectation, type HewExpectation, type ExpectationOutcome } from "./corrections/expectations.js";
+export { checkPromptRules, formatPromptCheck, promptCheckPassed, type PromptCheck, type RuleCheck } from "./corrections/rule-examples.js";
+export { projectDrift, formatProjectDrift, type ProjectDriftOptions, type ProjectDriftResult } from "./corrections/project-drift.js";
 export {
   applyFixes,
   fixFailingBlocks,

@@ -1,27 +1,19 @@
 import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { formatProjectDrift, projectDrift, projectDriftJson } from "../corrections/project-drift.js";
-import { parsePositiveInt } from "./options.js";
+import { addCheckerOptions, parsePositiveInt, type CheckerFlags } from "./options.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
-interface DriftFlags {
-  config?: string;
-  hew?: string;
-  concurrency?: number;
-  cache: boolean;
+interface DriftFlags extends CheckerFlags {
   renderings?: number;
   json?: boolean;
 }
 
 export function registerDrift(program: Command): void {
-  program
-    .command("drift")
-    .description("after a Hew upgrade: check samples (against the lock), eval references, correction templates and rule examples with today's hew")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
-    .option("--no-cache", "do not read or write the verdict cache")
+  addCheckerOptions(
+    program.command("drift").description("after a Hew upgrade: check samples (against the lock), eval references, correction templates and rule examples with today's hew"),
+  )
     .option("--renderings <n>", "seeds per correction template (default 4)", parsePositiveInt)
     .option("--json", "print a machine-readable report on stdout")
     .action((flags: DriftFlags) =>

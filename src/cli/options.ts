@@ -23,22 +23,29 @@ export function collect<T>(parse: (value: string) => T): (value: string, previou
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
 
-/** Where the corpus comes from and how its blocks are judged: the flags of validate and of what builds on it. */
-export interface CorpusCheckFlags {
+/** How Hew is judged: the config, the compiler and the verdict cache (every command that runs hew). */
+export interface CheckerFlags {
   config?: string;
   hew?: string;
   concurrency?: number;
   cache: boolean;
+}
+
+export function addCheckerOptions(command: Command): Command {
+  return command
+    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
+    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
+    .option("--no-cache", "do not read or write the verdict cache");
+}
+
+/** Where the corpus comes from and how its blocks are judged: the flags of validate and of what builds on it. */
+export interface CorpusCheckFlags extends CheckerFlags {
   lock?: string | false;
 }
 
 export function addCorpusCheckOptions(command: Command): Command {
-  return command
-    .argument("[paths...]", "sample files, folders or globs (default: the config's corpus)")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
-    .option("--no-cache", "do not read or write the verdict cache")
+  return addCheckerOptions(command.argument("[paths...]", "sample files, folders or globs (default: the config's corpus)"))
     .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
     .option("--no-lock", "ignore the verdict lock");
 }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import { checkPromptRules, formatPromptCheck, promptCheckJson, promptCheckPassed } from "../corrections/rule-examples.js";
 import { openChecker } from "../validate/open-checker.js";
+import { addCheckerOptions, type CheckerFlags } from "./options.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
 const ruleLabel = (r: SystemPromptRule) => `${r.id} [${r.category ?? "no category"}, added in ${r.addedIn}, ${exampleCount(r)}]`;
@@ -59,20 +60,19 @@ export function registerPrompt(program: Command): void {
     return { dir, loaded, ...(await loadSystemPrompts(dir)) };
   };
 
-  prompt
-    .command("check")
-    .description("run every rule's good: and bad: examples through hew and report the stale rules")
-    .argument("[ids...]", "version ids (default: the latest)")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("--no-cache", "do not read or write the verdict cache")
+  addCheckerOptions(
+    prompt
+      .command("check")
+      .description("run every rule's good: and bad: examples through hew and report the stale rules")
+      .argument("[ids...]", "version ids (default: the latest)"),
+  )
     .option("--json", "print a machine-readable report on stdout")
-    .action((ids: string[], flags: { config?: string; hew?: string; cache: boolean; json?: boolean }) =>
+    .action((ids: string[], flags: CheckerFlags & { json?: boolean }) =>
       runCommand(async () => {
         const s = await store(flags.config);
         const versions = ids.length > 0 ? ids.map((id) => getSystemPrompt(s, id)) : [s.latest];
         // Examples are not corpus blocks: the lock never answers for them.
-        const { checker } = await openChecker(s.loaded, { hew: flags.hew, cache: flags.cache, lock: false });
+        const { checker } = await openChecker(s.loaded, { hew: flags.hew, cache: flags.cache, concurrency: flags.concurrency, lock: false });
         try {
           const signal = interruptSignal();
           const checks = [];

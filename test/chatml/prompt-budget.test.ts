@@ -3,8 +3,11 @@ import { describe, expect, it } from "vitest";
 import { fitSystemPrompt, rankRules } from "../../src/chatml/prompt-budget.js";
 import { getSystemPrompt, loadSystemPrompts, renderSystemPrompt } from "../../src/chatml/system-prompt.js";
 import { loadQwen3Tokenizer } from "../../src/chatml/tokens.js";
+import { latestEvalSummary } from "../../src/eval/latest-run.js";
 import { SystemPromptVersionSchema } from "../../src/schema/system-prompt.js";
-import { REPO_ROOT } from "../helpers/fixtures.js";
+import { mkdir, writeFile } from "node:fs/promises";
+import { savedRun } from "../helpers/eval-run.js";
+import { REPO_ROOT, tempDir } from "../helpers/fixtures.js";
 
 const store = await loadSystemPrompts(join(REPO_ROOT, "corpus", "system-prompts"));
 const tokenizer = await loadQwen3Tokenizer();
@@ -47,5 +50,17 @@ describe("system-prompt budget", () => {
     const v2 = fitSystemPrompt(getSystemPrompt(store, "v2"), { budget: 600, encode: tokenizer.encode });
     expect(v2.tokens).toBeLessThan(600);
     expect(v2.kept[0]).toBe("answer-format");
+  });
+
+  it("ranks by the failures of the eval run that finished last", async () => {
+    const runs = join(await tempDir(), "runs");
+    await mkdir(runs);
+    const fail = (failureCategory: "integer-type" | "invented-api") => ({ promptId: "p", category: "algorithms" as const, outcome: "fail" as const, failureCategory });
+    await writeFile(join(runs, "b-older.jsonl"), savedRun("b-older", [fail("integer-type")]));
+    await writeFile(join(runs, "a-newer.jsonl"), savedRun("a-newer", [fail("invented-api")]).replace('"finishedAt":"2026-11-23T00:01:00.000Z"', '"finishedAt":"2026-11-24T00:01:00.000Z"'));
+    const summary = await latestEvalSummary(runs);
+    expect(summary?.runId).toBe("a-newer");
+    expect(rankRules(version.rules, summary!.failures).map((r) => r.id)).toEqual(["c", "b", "a", "d"]);
+    expect(await latestEvalSummary(join(runs, "none"))).toBeUndefined();
   });
 });
