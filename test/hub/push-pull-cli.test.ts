@@ -61,7 +61,7 @@ describe("hew-corpus push and pull against a loopback hub", () => {
     expect(card).toContain("| Category | handwritten | Total |\n| --- | ---: | ---: |\n| actors | 2 | 2 |\n| supervisors | 1 | 1 |\n| **total** | 3 | 3 |\n");
     expect(card).toMatch(/- `hew-stand-in 0\.6\.0-rc2 .*`: 3 code blocks \(not the hew compiler\)/);
     expect(card).toMatch(/\| every Hew block passes `hew check` \| 3 \| no code 0, fail 1, checker-error 0, unchecked 0 \|/);
-    expect(card).toMatch(/Every sample starts with system prompt \*\*v2\*\*/);
+    expect(card).toMatch(/Every sample starts with system prompt \*\*v3\*\*/);
 
     const again = await cli(["push", "dataset", "me/hew-data", "--hub-url", hub.url]);
     expect(again.stdout).toMatch(/^pushed dataset me\/hew-data/);
