@@ -98,8 +98,11 @@ export async function validateCorpus(options: ValidateCorpusOptions = {}): Promi
       fixes = fixed.fixes;
       results = fixed.results;
     }
+    const lock = opened?.lock;
+    const drift = lock ? lockDrift(results, lock) : undefined;
+    // A locked block's change is told once, against the lock, not again against an older cached verdict.
+    if (lock) results = results.map((r) => ({ ...r, blocks: r.blocks.map(({ changedFrom, ...b }) => (lock.get(b.codeHash) ? b : { ...b, changedFrom })) }));
     const funnel = summarize(results);
-    const drift = opened?.lock ? lockDrift(results, opened.lock) : undefined;
     const compiler = await compilerHere(checker, options.signal);
     let lockWritten: ValidateCorpusResult["lockWritten"];
     if (options.updateLock) {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 import { sha256Hex } from "../../src/util/hash.js";
+import { VerdictCache } from "../../src/validate/verdict-cache.js";
+import { verdict } from "../helpers/fake-checker.js";
 
 const pass = recordedProgram("001-actors-pass").code;
 const pass2 = recordedProgram("017-generators-pass").code;
@@ -133,6 +135,14 @@ describe("hew-corpus validate", () => {
       const again = await runCli(["validate", "--hew", STAND_IN, "--no-cache"], { cwd: d });
       expect(again.stdout).toMatch(/3 hew-stand-in 0\.6\.0-rc2 .*recorded in the verdict lock/);
       expect(again.stdout).not.toMatch(/^drift:/m);
+    });
+
+    it("tells a locked block's change once, in the drift, not again against an older cached verdict", async () => {
+      const d = await lockedByOlder();
+      await new VerdictCache(join(d, ".hew-corpus", "cache")).put({ ...verdict(fail, "pass", { name: "hew-stand-in", version: "0.5.6" }) });
+      const r = await runCli(["validate", "--hew", STAND_IN], { cwd: d });
+      expect(r.stdout).toMatch(/^    YieldOutsideGenerator \(1\): corpus\/samples\/a\.jsonl:2 \[bad\]$/m);
+      expect(r.stdout).not.toMatch(/verdicts changed since an earlier compiler/);
     });
 
     it("answers from the lock without a compiler, naming the version that recorded it", async () => {
