@@ -139,7 +139,7 @@ describe("hew-corpus validate", () => {
 
     it("tells a locked block's change once, in the drift, not again against an older cached verdict", async () => {
       const d = await lockedByOlder();
-      await new VerdictCache(join(d, ".hew-corpus", "cache")).put({ ...verdict(fail, "pass", { name: "hew-stand-in", version: "0.5.6" }) });
+      await new VerdictCache(join(d, ".hew-corpus", "cache")).put(verdict(fail, "pass", { name: "hew-stand-in", version: "0.5.6" }));
       const r = await runCli(["validate", "--hew", STAND_IN], { cwd: d });
       expect(r.stdout).toMatch(/^    YieldOutsideGenerator \(1\): corpus\/samples\/a\.jsonl:2 \[bad\]$/m);
       expect(r.stdout).not.toMatch(/verdicts changed since an earlier compiler/);
