@@ -127,10 +127,10 @@ describe("synth against a loopback teacher and the stand-in", () => {
   it("resumes an interrupted run without asking the teacher again for finished tasks", async () => {
     const controller = new AbortController();
     let answered = 0;
-    const { dir, run, teacher } = await setUp(async (request, i) => {
+    const { dir, run, teacher } = await setUp(async (request) => {
       // Interrupt once a few answers are out, like Ctrl-C.
       if (++answered === 4) controller.abort();
-      return scriptedReply(request, i);
+      return scriptedReply(request);
     });
     await expect(run({ signal: controller.signal, concurrency: 1 })).rejects.toBeInstanceOf(AbortError);
     expect(existsSync(join(dir, "samples", "synthetic.jsonl"))).toBe(false);
@@ -177,12 +177,12 @@ describe("synth against a loopback teacher and the stand-in", () => {
 
   it("retries a 429 and a 5xx, but not a deterministic 4xx", async () => {
     let calls = 0;
-    const { run, teacher } = await setUp((request, i) => {
+    const { run, teacher } = await setUp((request) => {
       calls++;
       const req = firstRequest(request);
       if (req.startsWith("Sum the squares") && calls < 3) return { status: calls === 1 ? 429 : 503 };
       if (req.startsWith("Count down")) return { status: 400 };
-      return scriptedReply(request, i);
+      return scriptedReply(request);
     });
     const result = await run({ concurrency: 1 });
     const squares = result.records.find((r) => r.attempts[0]?.code === program("squares-pass"))!;
