@@ -109,16 +109,12 @@ export async function findPrograms(sourceDir: string, include: readonly string[]
     }
     for (const fence of findFences(text)) {
       if (fence.lang !== "hew" || fence.unterminated) continue;
-      const before = textBefore(text, fence.start);
       const code = withNewline(fence.code);
-      programs.push({
-        path,
-        line: fence.line,
-        code,
-        kind: "docs",
-        ...(before ? { request: { text: asRequest(before), origin: "markdown" } } : {}),
-        skip: skipOf(code, file, sourceDir),
-      });
+      // The block's own doc comment says more about it than the prose around it.
+      const doc = leadingDocComment(code);
+      const before = doc ? undefined : textBefore(text, fence.start);
+      const request = doc ? { text: asRequest(doc), origin: "doc-comment" as const } : before ? { text: asRequest(before), origin: "markdown" as const } : undefined;
+      programs.push({ path, line: fence.line, code, kind: "docs", ...(request ? { request } : {}), skip: skipOf(code, file, sourceDir) });
     }
   }
   return { files: paths.length, programs };

@@ -1,10 +1,11 @@
 // Records real `hew check` verdicts of a fixture folder's programs for the stand-in:
 //   HEW_BIN=/path/to/hew node test/stand-in/record-verdicts.mjs test/fixtures/<topic>
-// reads <topic>/programs/*.hew and writes <topic>/verdicts.jsonl. Each program is checked as main.hew in
-// a folder of its own, as hew-corpus checks a block, so the recorded diagnostics name the same file.
+// reads <topic>/programs/*.hew, and when there is a <topic>/repo, every .hew file and ```hew block of a
+// Markdown file in it, and writes <topic>/verdicts.jsonl. Each program is checked as main.hew in a folder
+// of its own, as hew-corpus checks a block, so the recorded diagnostics name the same file.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,19 +16,41 @@ if (!folder || !hew) {
   process.exit(2);
 }
 const compiler = spawnSync(hew, ["--version"], { encoding: "utf8" }).stdout.trim().split(" ").slice(0, 2).join(" ");
+/** [name, code]: the programs to record, named by their path in the folder (and line, for a block). */
+function programs() {
+  const found = [];
+  const walk = (rel) => {
+    for (const entry of readdirSync(join(folder, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path);
+      else if (path.endsWith(".hew")) found.push([path, readFileSync(join(folder, path), "utf8")]);
+      else if (path.endsWith(".md") && rel.startsWith("repo")) {
+        const lines = readFileSync(join(folder, path), "utf8").split("\n");
+        for (let i = 0; i < lines.length; i++) {
+          if (lines[i] !== "```hew") continue;
+          const end = lines.indexOf("```", i + 1);
+          found.push([`${path}:${i + 2}`, lines.slice(i + 1, end).join("\n") + "\n"]);
+          i = end;
+        }
+      }
+    }
+  };
+  for (const top of ["programs", "repo"]) if (existsSync(join(folder, top))) walk(top);
+  return found;
+}
+
 const lines = [];
-for (const name of readdirSync(join(folder, "programs")).filter((n) => n.endsWith(".hew")).sort()) {
-  const program = join(folder, "programs", name);
+for (const [name, code] of programs()) {
   const dir = mkdtempSync(join(tmpdir(), "hew-record-"));
-  copyFileSync(program, join(dir, "main.hew"));
+  writeFileSync(join(dir, "main.hew"), code);
   const json = spawnSync(hew, ["check", "--format=json", "main.hew"], { cwd: dir, encoding: "utf8" });
   const text = spawnSync(hew, ["check", "main.hew"], { cwd: dir, encoding: "utf8" });
   rmSync(dir, { recursive: true, force: true });
   const diagnostics = json.stdout.trim() ? JSON.parse(json.stdout).map(({ code, severity, message }) => ({ code, severity, message })) : [];
   lines.push(
     JSON.stringify({
-      file: `programs/${name}`,
-      sha256: createHash("sha256").update(readFileSync(program)).digest("hex"),
+      file: name,
+      sha256: createHash("sha256").update(code).digest("hex"),
       exitCode: json.status,
       stdout: json.stdout,
       stderr: json.stderr,

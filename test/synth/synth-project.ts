@@ -22,10 +22,10 @@ interface RecordedVerdict {
   exitCode: number;
 }
 
-/** sha256 of every fixture program the real hew passed. */
-export function recordedPasses(): Set<string> {
+/** sha256 of every program of a fixture folder the real hew passed. */
+export function recordedPasses(folder = SYNTH_FIXTURES): Set<string> {
   return new Set(
-    readFileSync(join(SYNTH_FIXTURES, "verdicts.jsonl"), "utf8")
+    readFileSync(join(folder, "verdicts.jsonl"), "utf8")
       .split("\n")
       .filter(Boolean)
       .map((l) => JSON.parse(l) as RecordedVerdict)
