@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
@@ -8,7 +9,8 @@ import { sampleCode } from "../../src/dedup/terms.js";
 import { SampleSchema } from "../../src/schema/sample.js";
 import { formatSynthResult } from "../../src/synth/report.js";
 import { synthesizeCorpus, type SynthesizeOptions } from "../../src/synth/synthesize.js";
-import { loadTaskFile } from "../../src/synth/tasks.js";
+import { failingCategories, loadTaskFile, parseRequestList } from "../../src/synth/tasks.js";
+import type { EvalAnswer } from "../../src/schema/eval.js";
 import { sha256Hex } from "../../src/util/hash.js";
 import type { Checker } from "../../src/validate/checker.js";
 import { hewChecker } from "../../src/validate/hew-checker.js";
@@ -200,5 +202,43 @@ describe("synth against a loopback teacher and the stand-in", () => {
     const missing = hewChecker({ bin: "/nonexistent/hew", env: standInEnv(indexDir) });
     await expect(run({ checker: missing })).rejects.toThrow(/hew not found/);
     expect(teacher.requests).toHaveLength(0);
+  });
+
+  it("generates distinct requests per category, drops repeats of existing prompts, and keeps them for the rerun", async () => {
+    const list = [
+      "1. Sum the squares of 1 to 10 and print the total.",
+      "2. Convert a temperature reading from Celsius to Fahrenheit.",
+      "3. sum the squares of 1 to 10, and print the total",
+      "4. Collect two words in a vector and print how many there are.",
+      "Some closing remark the parser ignores.",
+    ].join("\n");
+    const { run, teacher } = await setUp((request) => (firstRequest(request).startsWith("Write 3 distinct requests") ? { content: list } : scriptedReply(request)));
+    const result = await run({ tasksFile: undefined, generate: { perCategory: 3, categories: ["algorithms"] }, seed: 7 });
+    // The eval prompt and the case-and-punctuation repeat are dropped; two tasks remain.
+    expect(result.funnel.tasks).toBe(2);
+    expect(result.funnel.admitted).toBe(2);
+    expect(teacher.requests.filter((r) => firstRequest(r).startsWith("Write 3 distinct requests"))).toHaveLength(1);
+    expect(result.stateFile.endsWith("generated-7.jsonl")).toBe(true);
+    const asked = teacher.requests.length;
+    const again = await run({ tasksFile: undefined, generate: { perCategory: 3, categories: ["algorithms"] }, seed: 7 });
+    expect(teacher.requests.length).toBe(asked);
+    expect(again.funnel.tasks).toBe(2);
+  });
+});
+
+describe("tasks", () => {
+  it("reads numbered and bulleted lists and finds the categories a run failed in, most misses first", () => {
+    expect(parseRequestList("Here you go:\n1) Write a stack of i64 values.\n- Parse a CSV line into fields.\n* short one\n")).toEqual(["Write a stack of i64 values.", "Parse a CSV line into fields."]);
+    const answer = (category: string, outcome: string, failureCategory?: string) => ({ category, outcome, ...(failureCategory ? { failureCategory } : {}) }) as unknown as EvalAnswer;
+    expect(failingCategories([answer("actors", "fail", "actor-protocol"), answer("generators", "pass"), answer("tests", "fail"), answer("actors", "fail", "rust-syntax")])).toEqual([
+      { category: "actors", failures: ["actor-protocol", "rust-syntax"] },
+      { category: "tests", failures: [] },
+    ]);
+  });
+
+  it("names the file and line of a bad task", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "tasks.jsonl"), '{"category":"algorithms","request":"Sort three numbers."}\n{"category":"cooking","request":"Bake bread."}\n');
+    await expect(loadTaskFile(join(dir, "tasks.jsonl"))).rejects.toThrow(/tasks\.jsonl:2: category: /);
   });
 });
