@@ -15,6 +15,7 @@ import { sha256Hex } from "../../src/util/hash.js";
 import type { Checker } from "../../src/validate/checker.js";
 import { hewChecker } from "../../src/validate/hew-checker.js";
 import { AbortError } from "../../src/validate/run-process.js";
+import { savedRun } from "../helpers/eval-run.js";
 import { STAND_IN, tempDir } from "../helpers/fixtures.js";
 import { firstRequest, startLoopbackTeacher, type LoopbackTeacher, type TeacherResponder } from "../helpers/loopback-teacher.js";
 import { program, recordedPasses, scriptedReply, standInEnv, synthProject } from "./synth-project.js";
@@ -223,6 +224,33 @@ describe("synth against a loopback teacher and the stand-in", () => {
     const again = await run({ tasksFile: undefined, generate: { perCategory: 3, categories: ["algorithms"] }, seed: 7 });
     expect(teacher.requests.length).toBe(asked);
     expect(again.funnel.tasks).toBe(2);
+  });
+  it("writes tasks for the categories an eval run failed in, naming what failed there", async () => {
+    const generation = (request: Parameters<TeacherResponder>[0]) => /^Write 2 distinct requests .*"(\w[\w-]*)"/.exec(firstRequest(request));
+    const { dir, run, teacher } = await setUp((request) => {
+      const m = generation(request);
+      if (m) return { content: m[1] === "algorithms" ? "1. Sum the squares of 1 to 10 and print the total.\n2. Count down from five and then print liftoff." : "1. Collect two words in a vector and print how many there are." };
+      return scriptedReply(request);
+    });
+    const runFile = join(dir, "v1.jsonl");
+    await writeFile(
+      runFile,
+      savedRun("v1", [
+        { promptId: "a", category: "algorithms", outcome: "fail", failureCategory: "legacy-path" },
+        { promptId: "b", category: "algorithms", outcome: "fail", failureCategory: "rust-syntax" },
+        { promptId: "c", category: "data-structures", outcome: "fail", failureCategory: "integer-type" },
+        { promptId: "d", category: "actors", outcome: "pass" },
+      ]),
+    );
+    const result = await run({ tasksFile: undefined, fromRun: runFile, generate: { perCategory: 2 } });
+    const asked = teacher.requests.filter((r) => generation(r)).map((r) => firstRequest(r));
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toContain('"algorithms"');
+    expect(asked[0]).toContain("legacy-path, rust-syntax");
+    expect(result.stateFile.endsWith("from-v1-0.jsonl")).toBe(true);
+    expect(result.funnel).toMatchObject({ tasks: 3, duplicates: 1, admitted: 2 });
+    expect(result.admitted.every((s) => s.meta.tags.includes("generated"))).toBe(true);
+    expect(result.admitted.find((s) => s.meta.category === "algorithms")!.meta.tags).toEqual(["generated", "fights:legacy-path", "fights:rust-syntax"]);
   });
 });
 
