@@ -6,7 +6,7 @@ import { appendSamples } from "../corrections/corpus-file.js";
 import { readRunAnswers } from "../corrections/eval-run.js";
 import type { ModelClient } from "../eval/model-client.js";
 import type { Sample, SampleCategory } from "../schema/sample.js";
-import { TeacherSpecSchema, type SynthFunnel, type SynthTask, type TaskRecord, type TeacherSpec, type TeacherSpecInput, type TokenUsage } from "../schema/synth.js";
+import { TeacherSpecSchema, type SynthFunnel, type SynthTask, type TaskOutcome, type TaskRecord, type TeacherSpec, type TeacherSpecInput, type TokenUsage } from "../schema/synth.js";
 import { UserError, formatZodIssues } from "../util/errors.js";
 import type { Checker } from "../validate/checker.js";
 import { createJudge } from "../validate/judge.js";
@@ -102,6 +102,15 @@ function emptyFunnel(rounds: number): SynthFunnel {
     admitted: 0,
   };
 }
+
+/** The funnel row of each way a task ends without a passing program. */
+const OUTCOME_ROW: Record<Exclude<TaskOutcome, "passed">, "failed" | "noCode" | "unchecked" | "checkerError" | "teacherError"> = {
+  failed: "failed",
+  "no-code": "noCode",
+  unchecked: "unchecked",
+  "checker-error": "checkerError",
+  "teacher-error": "teacherError",
+};
 
 function runName(options: SynthesizeOptions, seed: number): string {
   if (options.tasksFile) return basename(options.tasksFile, extname(options.tasksFile));
@@ -201,22 +210,21 @@ export async function synthesizeCorpus(options: SynthesizeOptions): Promise<Synt
       const bump = (key: Exclude<keyof SynthFunnel, "passedAfterRepair">) => counts.forEach((c) => c[key]++);
       bump("tasks");
       if (r.outcome !== "teacher-error" || r.attempts.length > 0) bump("answered");
-      const outcomeKey = { failed: "failed", "no-code": "noCode", unchecked: "unchecked", "checker-error": "checkerError", "teacher-error": "teacherError" } as const;
-      if (r.outcome !== "passed" || !r.sample) {
-        bump(outcomeKey[r.outcome as keyof typeof outcomeKey] ?? "failed");
+      if (r.outcome !== "passed") {
+        bump(OUTCOME_ROW[r.outcome]);
         continue;
       }
       const rounds = r.attempts.length - 1;
       if (rounds === 0) bump("passedFirstTry");
       else counts.forEach((c) => (c.passedAfterRepair[rounds - 1] = (c.passedAfterRepair[rounds - 1] ?? 0) + 1));
-      const decision = gate.consider(r.sample);
+      const decision = gate.consider(r.sample!);
       if (!decision.admit) {
         bump(decision.reason === "duplicate" ? "duplicates" : "leaks");
         rejections.push({ taskId: r.taskId, reason: decision.reason, detail: decision.reason === "duplicate" ? `duplicate of ${decision.of} (similarity ${decision.similarity.toFixed(2)})` : `leaks eval prompt ${decision.evalIds.join(", ")}` });
         continue;
       }
       bump("admitted");
-      admitted.push(r.sample);
+      admitted.push(r.sample!);
       if (r.correction) corrections.push(r.correction);
     }
 
