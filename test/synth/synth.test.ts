@@ -190,7 +190,8 @@ describe("synth against a loopback teacher and the stand-in", () => {
     const result = await run({ concurrency: 1 });
     const squares = result.records.find((r) => r.attempts[0]?.code === program("squares-pass"))!;
     expect(squares.outcome).toBe("passed");
-    expect(squares.usage.requests).toBe(3);
+    // Three requests, but only the answer carried usage: the OpenAI shape's prompt_tokens and completion_tokens.
+    expect(squares.usage).toEqual({ requests: 3, promptTokens: 100, completionTokens: 50 });
     const countdown = result.records.filter((r) => r.outcome === "teacher-error");
     expect(countdown).toHaveLength(1);
     expect(countdown[0]!.error).toContain("HTTP 400");
