@@ -63,8 +63,8 @@ export function registerIngest(program: Command): void {
           });
           progress.stop();
           if (flags.json) {
-            const { source: src, funnel, decisions, usage, written } = result;
-            process.stdout.write(JSON.stringify({ source: src, funnel, decisions, usage, written }, null, 2) + "\n");
+            const { source: src, funnel, decisions, usage, teacherErrors, written } = result;
+            process.stdout.write(JSON.stringify({ source: src, funnel, decisions, usage, teacherErrors, written }, null, 2) + "\n");
           } else process.stdout.write(formatIngestResult(result, { dryRun: flags.dryRun }) + "\n");
           if (result.written) process.stderr.write(`hew-corpus: wrote ${result.written.added} new samples to ${relative(process.cwd(), result.written.file) || result.written.file} (${result.written.total} in the file)\n`);
           else process.stderr.write(`hew-corpus: dry run: ${result.admitted.length} samples would be admitted, nothing written\n`);

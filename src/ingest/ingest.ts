@@ -55,6 +55,8 @@ export interface IngestResult {
   decisions: ProgramDecision[];
   admitted: Sample[];
   usage: TokenUsage;
+  /** Back-translation requests the teacher did not answer (those programs got the template request). */
+  teacherErrors: string[];
   written?: { file: string; added: number; total: number };
 }
 
@@ -71,7 +73,15 @@ function slug(text: string): string {
 }
 
 /** The request a program is paired with: its own words, else the teacher's, else a template. */
-async function requestFor(program: FoundProgram, teacher: { client: ModelClient; label: string; conversation: TeacherConversation } | undefined): Promise<{ text: string; origin: RequestOrigin; teacher?: string }> {
+interface BackTranslator {
+  client: ModelClient;
+  label: string;
+  conversation: TeacherConversation;
+  /** Why requests failed; the programs got the template instead. */
+  errors: string[];
+}
+
+async function requestFor(program: FoundProgram, teacher: BackTranslator | undefined): Promise<{ text: string; origin: RequestOrigin; teacher?: string }> {
   if (program.request) return program.request;
   if (teacher) {
     try {
@@ -80,6 +90,7 @@ async function requestFor(program: FoundProgram, teacher: { client: ModelClient;
     } catch (err) {
       // A teacher that cannot answer leaves the template; the program itself is still worth having.
       if (!(err instanceof ModelRequestError)) throw err;
+      teacher.errors.push(`${program.path}: ${err.message}`);
     }
   }
   return { text: `Write the Hew program \`${basename(program.path)}\`${program.line ? ` from its documentation` : ""}.`, origin: "template" };
@@ -99,12 +110,12 @@ export async function ingestPrograms(options: IngestOptions): Promise<IngestResu
   const loaded = options.config ?? (await loadConfig(options.cwd));
   const { config, root } = loaded;
   const out = resolve(root, options.out ?? config.ingest.out);
-  let teacher: { client: ModelClient; label: string; conversation: TeacherConversation } | undefined;
+  let teacher: BackTranslator | undefined;
   if (options.teacher) {
     const parsed = TeacherSpecSchema.safeParse(options.teacher);
     if (!parsed.success) throw new UserError(formatZodIssues(parsed.error.issues, { file: "teacher" }));
     const client = openTeacher(parsed.data, { timeoutMs: config.synth.timeoutMs, retries: config.synth.retries, env: options.env });
-    teacher = { client, label: teacherLabel(parsed.data), conversation: new TeacherConversation(client, { seed: 0, signal: options.signal }) };
+    teacher = { client, label: teacherLabel(parsed.data), conversation: new TeacherConversation(client, { seed: 0, signal: options.signal }), errors: [] };
   }
   const source = await openSource(options.source, options.cwd);
   const checker = options.checker ?? (await openChecker(loaded, { hew: options.hew, cache: options.cache, concurrency: options.checkConcurrency })).checker;
@@ -210,6 +221,7 @@ export async function ingestPrograms(options: IngestOptions): Promise<IngestResu
       decisions,
       admitted,
       usage,
+      teacherErrors: teacher?.errors ?? [],
       ...(written ? { written } : {}),
     };
   } finally {

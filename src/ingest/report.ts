@@ -34,5 +34,6 @@ export function formatIngestResult(result: IngestResult, options: { dryRun?: boo
     } else lines.push(`  ${d.outcome} ${where(d)}${d.detail ? `: ${d.detail}` : ""}`);
   }
   if (result.usage.requests > 0) lines.push("", `teacher (back-translation): ${formatUsage(result.usage)}`);
+  if (result.teacherErrors.length > 0) lines.push(`  ${result.teacherErrors.length} requests unanswered, template used instead; first: ${result.teacherErrors[0]}`);
   return lines.join("\n");
 }

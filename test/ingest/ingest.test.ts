@@ -112,6 +112,17 @@ describe("ingest of the fixture repository with the stand-in", () => {
     expect(teacher.requests).toHaveLength(2);
     expect(teacher.requests.map((r) => r.messages[0]!.content).filter((c) => c.includes("largest(values"))).toHaveLength(1);
     expect(result.usage).toEqual({ requests: 2, promptTokens: 200, completionTokens: 100 });
+    expect(result.teacherErrors).toEqual([]);
+  });
+
+  it("falls back to the template when the teacher refuses, and says so", async () => {
+    teacher = await startLoopbackTeacher(() => ({ status: 401 }));
+    const { run } = await setUp(teacher.url);
+    const result = await run({ teacher: { url: teacher.url, model: "teacher-model" }, dryRun: true });
+    const plain = result.admitted.find((s) => s.meta.provenance?.path === "examples/max-of.hew")!;
+    expect(plain.meta.provenance?.request).toBe("template");
+    expect(result.teacherErrors[0]).toMatch(/^examples\/max-of\.hew: HTTP 401/);
+    expect(formatIngestResult(result)).toContain("requests unanswered, template used instead");
   });
 
   it("clones a repository URL shallow and records the URL and commit; a dry run writes nothing", async () => {
