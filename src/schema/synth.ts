@@ -58,8 +58,11 @@ export const SynthTaskSchema = z.strictObject({
   request: z.string().regex(/\S/, "expected the user's request"),
   tags: z.array(z.string().min(1)).default([]),
 });
-export type SynthTask = z.infer<typeof SynthTaskSchema> & { id: string };
 export type SynthTaskInput = z.input<typeof SynthTaskSchema>;
+
+/** A task with its id settled, as a run and its state file hold it. */
+export const ResolvedSynthTaskSchema = SynthTaskSchema.extend({ id: z.string().min(1) });
+export type SynthTask = z.infer<typeof ResolvedSynthTaskSchema>;
 
 export const SynthTaskFileSchema = z.strictObject({ tasks: z.array(SynthTaskSchema).min(1) });
 
@@ -124,7 +127,7 @@ export type SynthFunnel = z.infer<typeof SynthFunnelSchema>;
 
 /** A line of a synth state file: the run's task list (written once), or one finished task. */
 export const SynthStateLineSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("tasks"), tasks: z.array(SynthTaskSchema.extend({ id: z.string().min(1) })), usage: TokenUsageSchema }),
+  z.strictObject({ kind: z.literal("tasks"), tasks: z.array(ResolvedSynthTaskSchema), usage: TokenUsageSchema }),
   z.strictObject({ kind: z.literal("done"), record: TaskRecordSchema }),
 ]);
 export type SynthStateLine = z.infer<typeof SynthStateLineSchema>;
