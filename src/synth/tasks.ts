@@ -17,7 +17,7 @@ export function requestKey(request: string): string {
 }
 
 /** A task as given, with its id: the given one, else one derived from category and request (stable across runs). */
-export function withTaskId(task: SynthTaskInput & { id?: string }): SynthTask {
+export function withTaskId(task: SynthTaskInput): SynthTask {
   const parsed = SynthTaskSchema.parse(task);
   return { ...parsed, id: parsed.id ?? `${parsed.category}-${sha256Hex(requestKey(parsed.request)).slice(0, 12)}` };
 }
