@@ -2,12 +2,14 @@
 //   HEW_BIN=/path/to/hew node test/stand-in/record-verdicts.mjs test/fixtures/<topic>
 // reads <topic>/programs/*.hew, and when there is a <topic>/repo, every .hew file and ```hew block of a
 // Markdown file in it, and writes <topic>/verdicts.jsonl. Each program is checked as main.hew in a folder
-// of its own, as hew-corpus checks a block, so the recorded diagnostics name the same file.
+// of its own, as hew-corpus checks a block, so the recorded diagnostics name the same file. Where hew's
+// messages name its own install folder (a module search path), that folder is recorded as $HEW_HOME, and the
+// temp folder of the check as $CHECK_DIR: a fixture must not depend on where anything happened to be.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 const [folder] = process.argv.slice(2);
 const hew = process.env.HEW_BIN;
@@ -15,6 +17,8 @@ if (!folder || !hew) {
   console.error("usage: HEW_BIN=/path/to/hew node record-verdicts.mjs FIXTURE_FOLDER");
   process.exit(2);
 }
+const hewHome = dirname(dirname(resolve(hew)));
+const scrubHome = (text) => text.replaceAll(hewHome, "$HEW_HOME");
 const compiler = spawnSync(hew, ["--version"], { encoding: "utf8" }).stdout.trim().split(" ").slice(0, 2).join(" ");
 /** [name, code]: the programs to record, named by their path in the folder (and line, for a block). */
 function programs() {
@@ -46,18 +50,19 @@ for (const [name, code] of programs()) {
   const json = spawnSync(hew, ["check", "--format=json", "main.hew"], { cwd: dir, encoding: "utf8" });
   const text = spawnSync(hew, ["check", "main.hew"], { cwd: dir, encoding: "utf8" });
   rmSync(dir, { recursive: true, force: true });
+  const scrub = (text) => scrubHome(text).replaceAll(dir, "$CHECK_DIR");
   const diagnostics = json.stdout.trim() ? JSON.parse(json.stdout).map(({ code, severity, message }) => ({ code, severity, message })) : [];
   lines.push(
     JSON.stringify({
       file: name,
       sha256: createHash("sha256").update(code).digest("hex"),
       exitCode: json.status,
-      stdout: json.stdout,
-      stderr: json.stderr,
+      stdout: scrub(json.stdout),
+      stderr: scrub(json.stderr),
       diagnostics,
       compiler,
       textExitCode: text.status,
-      textStderr: text.stderr,
+      textStderr: scrub(text.stderr),
     }),
   );
 }
