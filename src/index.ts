@@ -7,6 +7,8 @@ export * from "./schema/config.js";
 export * from "./schema/dedup.js";
 export * from "./schema/export.js";
 export * from "./schema/eval.js";
+export * from "./schema/synth.js";
+export * from "./schema/ingest.js";
 
 export { UserError } from "./util/errors.js";
 export { writeFileAtomic } from "./util/atomic-write.js";
@@ -127,6 +129,7 @@ export { runEval, type RunEvalOptions, type EvalProgress } from "./eval/run-eval
 export { loadPromptSet, selectPrompts, type LoadedPromptSet, type PromptFilter } from "./eval/prompt-set.js";
 export { ModelRequestError, type ModelClient, type Completion, type GenerateOptions } from "./eval/model-client.js";
 export { httpModelClient, chatCompletionsUrl, type HttpClientOptions } from "./eval/http-client.js";
+export { anthropicModelClient, messagesUrl, ANTHROPIC_VERSION, type AnthropicClientOptions } from "./eval/anthropic-client.js";
 export { llamaCppModelClient, type LlamaCppClientOptions } from "./eval/llama-cpp-client.js";
 export { openModel, withAdapterHashes, type OpenModelOptions } from "./eval/open-model.js";
 export { passAtK, wilsonInterval, differenceInterval, Z95 } from "./eval/score.js";
@@ -143,3 +146,14 @@ export {
   type Change,
   type ReportOptions,
 } from "./eval/report.js";
+
+export { AdmissionGate, type AdmissionVerdict } from "./dedup/admission.js";
+export { synthesizeCorpus, type SynthesizeOptions, type SynthesizeResult, type SynthRejection } from "./synth/synthesize.js";
+export { runTask, repairRequest, type RunTaskOptions } from "./synth/repair.js";
+export { loadTaskFile, generateTasks, failingCategories, parseRequestList, withTaskId, type GenerateTasksOptions } from "./synth/tasks.js";
+export { openTeacher, teacherLabel, apiKeyVariable, usageCost, TeacherConversation, type OpenTeacherOptions } from "./synth/teacher.js";
+export { formatSynthFunnel, formatSynthResult } from "./synth/report.js";
+export { ingestPrograms, type IngestOptions, type IngestResult, type ProgramDecision, type ProgramOutcome } from "./ingest/ingest.js";
+export { findPrograms, guessCategory, type FoundProgram } from "./ingest/extract.js";
+export { openSource, type OpenedSource } from "./ingest/source.js";
+export { formatIngestFunnel, formatIngestResult } from "./ingest/report.js";

@@ -23,7 +23,7 @@ export async function readSamplesJsonl(file: string): Promise<LocatedSample[]> {
 /** The canonical key order, so that a file written by hew-corpus reads back and re-writes byte for byte. */
 export function canonicalSample(input: SampleInput): Sample {
   const s = SampleSchema.parse(input);
-  const { category, source, correctsFailure, tags, systemPromptVersion } = s.meta;
+  const { category, source, correctsFailure, tags, systemPromptVersion, provenance } = s.meta;
   return {
     id: s.id,
     messages: s.messages.map(({ role, content }) => ({ role, content })),
@@ -33,6 +33,7 @@ export function canonicalSample(input: SampleInput): Sample {
       ...(correctsFailure === undefined ? {} : { correctsFailure }),
       tags,
       ...(systemPromptVersion === undefined ? {} : { systemPromptVersion }),
+      ...(provenance === undefined ? {} : { provenance }),
     },
   };
 }

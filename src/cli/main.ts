@@ -16,6 +16,8 @@ import { registerRuns } from "./runs.js";
 import { registerReport } from "./report.js";
 import { registerPush } from "./push.js";
 import { registerPull } from "./pull.js";
+import { registerSynth } from "./synth.js";
+import { registerIngest } from "./ingest.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -42,5 +44,7 @@ registerPush(program);
 registerPull(program);
 registerHook(program);
 registerEval(program);
+registerSynth(program);
+registerIngest(program);
 
 await program.parseAsync(process.argv);

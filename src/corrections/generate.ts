@@ -50,7 +50,7 @@ const ASKS = ["Fix it so that it compiles.", "Please correct the program.", "Wha
 const SHOWN_ERRORS = 3;
 
 /** A fence that cannot be closed early by the backticks inside the code (a prose-leak answer holds fences). */
-function fenced(code: string, lang: string): string {
+export function fenced(code: string, lang = "hew"): string {
   const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = "`".repeat(Math.max(3, longest + 1));
   return `${ticks}${longest >= 3 ? "text" : lang}\n${code}${code.endsWith("\n") ? "" : "\n"}${ticks}`;
@@ -74,17 +74,13 @@ interface Candidate {
   wording: Picker;
 }
 
+/** The user turn of a contrastive correction sample: the wrong program, what the compiler said, the task. */
+export function contrastiveRequest(wrong: string, diagnostics: readonly Diagnostic[], request: string, wording: Picker): string {
+  return [wording.one(INTROS), fenced(wrong, "hew"), `${wording.one(REPORTS)}\n${formatErrors(diagnostics)}`, `The task: ${request}`, wording.one(ASKS)].join("\n\n");
+}
+
 function buildSample(category: FailureCategoryId, c: Candidate, wrongVerdict?: Verdict): Sample {
-  const user =
-    c.form === "direct"
-      ? c.instance.request
-      : [
-          c.wording.one(INTROS),
-          fenced(c.instance.wrong, "hew"),
-          `${c.wording.one(REPORTS)}\n${formatErrors(wrongVerdict!.diagnostics)}`,
-          `The task: ${c.instance.request}`,
-          c.wording.one(ASKS),
-        ].join("\n\n");
+  const user = c.form === "direct" ? c.instance.request : contrastiveRequest(c.instance.wrong, wrongVerdict!.diagnostics, c.instance.request, c.wording);
   const messages: Sample["messages"] = [
     { role: "user", content: user },
     { role: "assistant", content: fenced(c.instance.correct, "hew") },

@@ -36,7 +36,7 @@ const ResponseSchema = z.looseObject({
       }),
     )
     .min(1),
-  usage: z.looseObject({ completion_tokens: z.number().int().nonnegative() }).nullish(),
+  usage: z.looseObject({ completion_tokens: z.number().int().nonnegative(), prompt_tokens: z.number().int().nonnegative().optional() }).nullish(),
 });
 
 /** Where chat completions live under a base URL that may or may not already end in `/v1`. */
@@ -45,16 +45,16 @@ export function chatCompletionsUrl(base: string): string {
   return `${/\/v1$/.test(root) ? root : `${root}/v1`}/chat/completions`;
 }
 
-const BODY_EXCERPT = 300;
+export const BODY_EXCERPT = 300;
 
-function retryAfterMs(header: string | null): number | undefined {
+export function retryAfterMs(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /** How a failed connection reads to a person: `ECONNREFUSED`, not undici's bare "fetch failed". */
-function connectionFailure(err: unknown): string {
+export function connectionFailure(err: unknown): string {
   const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
   return cause?.code ?? cause?.message ?? errorMessage(err);
 }
@@ -114,6 +114,7 @@ export function httpModelClient(options: HttpClientOptions): ModelClient {
       ...(choice.message.reasoning_content ? { reasoning: choice.message.reasoning_content } : {}),
       finishReason: choice.finish_reason ?? null,
       ...(parsed.data.usage ? { completionTokens: parsed.data.usage.completion_tokens } : {}),
+      ...(parsed.data.usage?.prompt_tokens === undefined ? {} : { promptTokens: parsed.data.usage.prompt_tokens }),
       attempts,
     };
   }

@@ -14,6 +14,8 @@ export interface Completion {
   /** Why generation stopped: `stop`, `length` (ran out of tokens), ... */
   finishReason: string | null;
   completionTokens?: number;
+  /** Tokens of the request as the server counted them, when it says (what a hosted model bills for input). */
+  promptTokens?: number;
   /** Requests it took, retries included. */
   attempts: number;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DedupConfigSchema } from "./dedup.js";
 import { ExportConfigSchema } from "./export.js";
 import { EvalConfigSchema } from "./eval.js";
+import { IngestConfigSchema, SynthConfigSchema } from "./synth.js";
 
 export const CONFIG_FILE = "hew-corpus.config.yaml";
 
@@ -25,6 +26,9 @@ export const ConfigSchema = z.strictObject({
   export: ExportConfigSchema.default(ExportConfigSchema.parse({})),
   /** The eval loop: model, sampling and where runs are saved. */
   eval: EvalConfigSchema.prefault({}),
+  /** Growing the corpus: the teacher model, its limits, and where admitted samples go. */
+  synth: SynthConfigSchema.prefault({}),
+  ingest: IngestConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

@@ -22,7 +22,8 @@ export type EvalCategory = z.infer<typeof EvalCategorySchema>;
 export const SampleCategorySchema = z.enum([...EVAL_CATEGORIES, "general"]);
 export type SampleCategory = z.infer<typeof SampleCategorySchema>;
 
-export const SampleSourceSchema = z.enum(["docs", "compiler-tests", "synthetic", "handwritten", "correction"]);
+/** `repository`: a program ingested from a repository's sources that are neither its docs nor its compiler tests. */
+export const SampleSourceSchema = z.enum(["docs", "compiler-tests", "repository", "synthetic", "handwritten", "correction"]);
 export type SampleSource = z.infer<typeof SampleSourceSchema>;
 
 export const RoleSchema = z.enum(["system", "user", "assistant"]);
@@ -34,6 +35,33 @@ export const MessageSchema = z.strictObject({
 });
 export type Message = z.infer<typeof MessageSchema>;
 
+/** How a request was found for an ingested program. */
+export const RequestOriginSchema = z.enum(["doc-comment", "markdown", "teacher", "template"]);
+export type RequestOrigin = z.infer<typeof RequestOriginSchema>;
+
+/** Where a grown sample came from: the teacher that wrote it (synth) or the program it was taken from (ingest). */
+export const SampleProvenanceSchema = z.strictObject({
+  /** The teacher model that wrote the code (synth) or the request (ingest back-translation). */
+  teacher: z.string().min(1).optional(),
+  /** Follow-up turns with the compiler's diagnostics the code needed before it passed. */
+  repairRounds: z.number().int().nonnegative().optional(),
+  /** Diagnostic codes of the failed attempts, in the order they were fixed. */
+  fixedCodes: z.array(z.string().min(1)).optional(),
+  /** The repository or folder a program was ingested from (a URL, or a path as given). */
+  repo: z.string().min(1).optional(),
+  /** The file inside it, and the 1-based line of a Markdown block. */
+  path: z.string().min(1).optional(),
+  line: z.number().int().positive().optional(),
+  /** The commit the repository was at. */
+  commit: z.string().min(1).optional(),
+  /** The licence file found at the repository's root; absent when there is none. */
+  licence: z.string().min(1).optional(),
+  request: RequestOriginSchema.optional(),
+  /** The checker that passed the code when it was admitted. */
+  checker: z.string().min(1).optional(),
+});
+export type SampleProvenance = z.infer<typeof SampleProvenanceSchema>;
+
 export const SampleMetaSchema = z.strictObject({
   category: SampleCategorySchema,
   source: SampleSourceSchema,
@@ -42,6 +70,7 @@ export const SampleMetaSchema = z.strictObject({
   tags: z.array(z.string().min(1)).default([]),
   /** The system-prompt version this sample was written against or rendered with. */
   systemPromptVersion: z.string().min(1).optional(),
+  provenance: SampleProvenanceSchema.optional(),
 });
 export type SampleMeta = z.infer<typeof SampleMetaSchema>;
 

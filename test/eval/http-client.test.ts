@@ -31,7 +31,7 @@ describe("OpenAI-compatible HTTP client", () => {
   it("sends the messages, sampling, seed and LoRA selection, and keeps reasoning apart from the answer", async () => {
     const client = await clientFor(() => completion("fn main() {}", { reasoning: "a main is enough", tokens: 7 }), { lora: [{ id: 0, scale: 0.5 }] });
     const answer = await client.complete(messages, { seed: 42 });
-    expect(answer).toEqual({ content: "fn main() {}", reasoning: "a main is enough", finishReason: "stop", completionTokens: 7, attempts: 1 });
+    expect(answer).toEqual({ content: "fn main() {}", reasoning: "a main is enough", finishReason: "stop", completionTokens: 7, promptTokens: 10, attempts: 1 });
     expect(server!.requests[0]).toMatchObject({
       model: "qwen-4b",
       messages,
