@@ -40,7 +40,7 @@ export { openChecker, type OpenCheckerOptions, type OpenedChecker } from "./vali
 export { createJudge, type Judgement, type JudgeOptions } from "./validate/judge.js";
 export { validateSamples, type BlockResult, type SampleResult, type ValidateOptions } from "./validate/validate-samples.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
-export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
+export { loadStagedCorpus } from "./validate/staged.js";
 
 export { loadQwen3Tokenizer, type ChatTokenizer } from "./chatml/tokens.js";
 

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadConfig } from "../config.js";
-import { loadCorpus, resolveCorpusFiles } from "../chatml/load-corpus.js";
+import { loadCorpus } from "../chatml/load-corpus.js";
 import type { LocatedSample } from "../chatml/jsonl.js";
 import { openChecker } from "../validate/open-checker.js";
-import { loadStagedSamples, stagedFiles } from "../validate/staged.js";
+import { loadStagedCorpus } from "../validate/staged.js";
 import { validateSamples } from "../validate/validate-samples.js";
-import { allPassed, formatValidationReport, summarize, validationReportJson } from "../validate/report.js";
+import { formatValidationReport, summarize, validateExitStatus, validationReportJson } from "../validate/report.js";
 import { VerdictLock } from "../validate/verdict-lock.js";
 import { fixFailingBlocks, formatFixes, writeFixedSamples } from "../validate/apply-fixes.js";
 import { UserError } from "../util/errors.js";
@@ -23,10 +23,8 @@ interface ValidateFlags extends CorpusCheckFlags {
 
 async function selectSamples(paths: string[], flags: ValidateFlags, cwd: string, patterns: string[], root: string): Promise<LocatedSample[]> {
   if (!flags.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(patterns, { cwd: root });
-  // Only staged files that belong to the corpus (or to the given paths) are judged.
-  const corpus = new Set(paths.length > 0 ? (await resolveCorpusFiles(paths, { cwd })).map((f) => resolve(cwd, f)) : (await resolveCorpusFiles(patterns, { cwd: root })).map((f) => resolve(root, f)));
-  const staged = (await stagedFiles(cwd)).filter((f) => corpus.has(resolve(cwd, f)));
-  return loadStagedSamples(staged, cwd);
+  // Only staged files that belong to the corpus (or to the given paths) are judged, against the whole corpus's ids.
+  return loadStagedCorpus({ corpus: { patterns, base: root }, ...(paths.length > 0 ? { only: { patterns: paths, base: cwd } } : {}) });
 }
 
 export function registerValidate(program: Command): void {
@@ -67,7 +65,7 @@ export function registerValidate(program: Command): void {
             const n = await VerdictLock.write(target, verdicts.filter((v) => v !== undefined));
             process.stderr.write(`hew-corpus: wrote ${n} verdicts to ${target}\n`);
           }
-          return allPassed(funnel) ? 0 : 1;
+          return validateExitStatus(funnel);
         } finally {
           progress.stop();
           await checker.close?.();
