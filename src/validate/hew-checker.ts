@@ -66,6 +66,7 @@ export function hewChecker(options: HewCheckerOptions): Checker {
         if (run.spawnError?.code === "ENOENT" || run.spawnError?.code === "EACCES") {
           throw new HewNotFoundError(options.bin, `${options.bin}: ${run.spawnError.code}`);
         }
+        if (run.timedOut) throw new HewNotFoundError(options.bin, `\`${options.bin} --version\` did not answer within ${timeoutMs / 1000} s`);
         const id = run.exitCode === 0 ? parseVersionLine(run.stdout) : undefined;
         if (!id) {
           throw new HewNotFoundError(

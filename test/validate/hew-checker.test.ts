@@ -29,6 +29,14 @@ describe("hewChecker against the stand-in", () => {
     expect(await standIn().identify()).toEqual({ name: "hew-stand-in", version: expect.stringMatching(/not a compiler/) });
   });
 
+  it("says a hew that hangs on --version did not answer, within how long", async () => {
+    const bin = join(await tempDir(), "hew");
+    await writeFile(bin, "#!/bin/sh\nsleep 30\n", { mode: 0o755 });
+    const checker = hewChecker({ bin, timeoutMs: 300 });
+    checkers.push(checker);
+    await expect(checker.identify()).rejects.toThrow(/^hew not found \(`.*hew --version` did not answer within 0\.3 s\)\. Install Hew/);
+  });
+
   it("replays every recorded verdict with the recorded status and codes", async () => {
     const checker = standIn();
     for (const record of recordedVerdicts().filter((_, i) => i % 10 === 0)) {
