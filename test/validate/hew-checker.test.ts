@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -88,6 +89,17 @@ describe("hewChecker against the stand-in", () => {
     expect(verdict.status).toBe("checker-error");
     expect(verdict.reason).toMatch(/timed out after 500 ms/);
     expect(processesMatching("sleep 3600")).toEqual([]);
+  });
+
+  it.skipIf(!existsSync("/proc/self/environ") || !existsSync("/usr/bin/setsid"))("kills, at the timeout, what a hanging checker started in a session of its own", async () => {
+    const bin = join(await tempDir(), "hew");
+    await writeFile(bin, '#!/bin/sh\n[ "$1" = --version ] && { echo "hew 9.9.9"; exit 0; }\n/usr/bin/setsid sleep 3597 &\nsleep 3596\n', { mode: 0o755 });
+    const checker = hewChecker({ bin, timeoutMs: 500 });
+    checkers.push(checker);
+    const verdict = await checker.check("fn main() {}\n");
+    expect(verdict.reason).toMatch(/timed out after 500 ms/);
+    expect(processesMatching("sleep 3597")).toEqual([]);
+    expect(processesMatching("sleep 3596")).toEqual([]);
   });
 
   it("cancels through the signal and leaves no child process behind", async () => {
