@@ -45,11 +45,12 @@ export function parseRepoName(name: string): string {
 }
 
 /**
- * The token in the forms a server may echo it: as is, URL-encoded, hex, and inside base64 at each of the three
- * alignments (the part of the base64 text that depends on the token alone). Matched in any case.
+ * The token in the forms a server may echo it: as is, hex, and inside base64 at each of the three alignments
+ * (the part of the base64 text that depends on the token alone). Matched in any case. (URL-encoding leaves
+ * a Hub token, letters, digits and `_`, as it is.)
  */
 function tokenForms(token: string): string[] {
-  const forms = [token, encodeURIComponent(token), Buffer.from(token).toString("hex")];
+  const forms = [token, Buffer.from(token).toString("hex")];
   for (let offset = 0; offset < 3; offset++) {
     const b64 = Buffer.from("\0".repeat(offset) + token).toString("base64").replace(/=+$/, "");
     // Characters touched by the padding bytes before the token or by what follows it vary; the middle does not.

@@ -72,6 +72,8 @@ export async function loadStagedCorpus({ corpus, only = corpus }: StagedCorpusOp
     if (changed.has(entry.path) && (only === corpus ? isCorpus : judged(name(entry)))) staged.push(entry);
     else if (isCorpus) others.push(entry);
   }
+  // A commit that changes no sample needs nothing read.
+  if (staged.length === 0) return [];
   const blobs = await gitBlobs([...staged, ...others].map((e) => e.object), top);
   const bytes = new Map(staged.map((e, i) => [name(e), blobs[i]!]));
   const samples = await loadSamples([...bytes.keys()], { cwd: base, readBytes: async (file) => bytes.get(file)! });

@@ -68,7 +68,6 @@ describe("Hub transfer against the loopback hub", () => {
   it.each([
     ["base64, lowercased", (a: string) => Buffer.from(a).toString("base64").toLowerCase()],
     ["base64 of the token alone", (a: string) => Buffer.from(a.slice("Bearer ".length)).toString("base64")],
-    ["URL-encoded", (a: string) => encodeURIComponent(a)],
     ["hex", (a: string) => Buffer.from(a).toString("hex")],
     ["upper case", (a: string) => a.toUpperCase()],
   ])("never prints the token a server echoes %s", async (_, echo) => {
