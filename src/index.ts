@@ -45,7 +45,7 @@ export { validateSamples, type BlockResult, type SampleResult, type ValidateOpti
 export { validateCorpus, type ValidateCorpusOptions, type ValidateCorpusResult } from "./validate/validate-corpus.js";
 export { lockDrift, formatLockDrift, type LockDrift, type BlockDrift, type DriftKind } from "./validate/drift.js";
 export { summarize, allPassed, formatValidationReport, validationReportJson, describeBlock, type ValidationFunnel } from "./validate/report.js";
-export { stagedFiles, loadStagedSamples } from "./validate/staged.js";
+export { loadStagedCorpus } from "./validate/staged.js";
 
 export { loadQwen3Tokenizer, type ChatTokenizer } from "./chatml/tokens.js";
 

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../config.js";
 import { formatFixes } from "../validate/apply-fixes.js";
 import { formatLockDrift, lockDriftJson } from "../validate/drift.js";
-import { formatLockNote, formatValidationReport, validationReportJson } from "../validate/report.js";
+import { formatLockNote, formatValidationReport, validateExitStatus, validationReportJson } from "../validate/report.js";
 import { validateCorpus } from "../validate/validate-corpus.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
@@ -50,7 +50,8 @@ export function registerValidate(program: Command): void {
             process.stdout.write(sections.filter(Boolean).join("\n") + "\n");
           }
           if (result.lockWritten) process.stderr.write(`hew-corpus: wrote ${result.lockWritten.verdicts} verdicts to ${result.lockWritten.file}\n`);
-          return result.passed ? 0 : 1;
+          // 3: blocks went unchecked (no compiler), which a hook must tell apart from a rejected sample
+          return result.passed ? 0 : validateExitStatus(result.funnel) || 1;
         } finally {
           progress.stop();
         }

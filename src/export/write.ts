@@ -1,16 +1,18 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { toChatMLDocument } from "../chatml/chatml-text.js";
 import { formatSamplesJsonl } from "../chatml/jsonl.js";
 import { renderSystemPrompt } from "../chatml/system-prompt.js";
 import type { FittedSystemPrompt } from "../chatml/prompt-budget.js";
 import { DROP_REASONS, type ExportFormat, type ExportManifest } from "../schema/export.js";
 import type { Message, Sample } from "../schema/sample.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { UserError, errorMessage } from "../util/errors.js";
 import { sha256Hex } from "../util/hash.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
 import type { PreparedTrainingSet } from "./pipeline.js";
 import { mulberry32, shuffled } from "../util/random.js";
+import { staleEntries, tempPath } from "../util/stale-temp.js";
 
 export const EXPORT_FILES: Record<ExportFormat, string> = { messages: "train.jsonl", chatml: "train.chatml.txt" };
 export const MANIFEST_FILE = "manifest.json";
@@ -78,20 +80,69 @@ export function exportManifest(prepared: PreparedTrainingSet, options: WriteOpti
   };
 }
 
+/** What an export folder holds: the only names a new set may replace. */
+const SET_FILES = new Set([...Object.values(EXPORT_FILES), MANIFEST_FILE]);
+
 /**
- * Write the shipped samples in each format, then the manifest, each file atomically. The output depends
- * only on the inputs and the seed: no timestamps, a seeded shuffle, canonical key order.
+ * Put back what a killed export left: the previous set, moved aside just before the new one went in, returns
+ * when nothing took its place; every other leftover of a dead export (a half-written set) goes.
+ */
+async function recoverExportSet(out: string): Promise<void> {
+  const stale = (await staleEntries(dirname(out))).filter((e) => e.groups.target === basename(out) && e.groups.role !== undefined);
+  for (const entry of stale) {
+    if (entry.groups.role === "previous" && !existsSync(out)) await rename(entry.path, out);
+    else await rm(entry.path, { recursive: true, force: true });
+  }
+}
+
+/** An existing folder may be replaced only when it holds nothing but an earlier export. */
+async function checkReplaceable(out: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new UserError(`${out}: cannot use as the export folder: ${errorMessage(err)}`);
+  }
+  const foreign = names.filter((n) => !SET_FILES.has(n));
+  if (foreign.length > 0) {
+    throw new UserError(`${out} holds files that hew-corpus export did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}): the export replaces the whole folder, so name an empty or new one`);
+  }
+}
+
+/**
+ * Write the shipped samples in each format and the manifest into a temp folder beside `out`, then swap it in
+ * with two renames (the previous set aside, the new one in), so that a reader sees the old set or the new one,
+ * never a mix; a run killed between the renames has its previous set put back by the next export. The output
+ * depends only on the inputs and the seed: no timestamps, a seeded shuffle, canonical key order.
  */
 export async function writeTrainingSet(prepared: PreparedTrainingSet, options: WriteOptions): Promise<ExportManifest> {
+  const out = resolve(options.out);
+  await mkdir(dirname(out), { recursive: true });
+  await recoverExportSet(out);
+  await checkReplaceable(out);
   const shipped = prepared.decisions.filter((d) => !d.dropped).map((d) => d.rendered.messages);
   const ordered = options.shuffle ? shuffled(shipped, mulberry32(options.seed)) : shipped;
-  const files: ExportManifest["files"] = [];
-  for (const format of options.formats) {
-    const text = formatText(format, ordered);
-    await writeFileAtomic(join(options.out, EXPORT_FILES[format]), text);
-    files.push({ path: EXPORT_FILES[format], format, samples: ordered.length, sha256: sha256Hex(text) });
+  const next = tempPath(out, "next");
+  const previous = tempPath(out, "previous");
+  try {
+    await mkdir(next);
+    const files: ExportManifest["files"] = [];
+    for (const format of options.formats) {
+      const text = formatText(format, ordered);
+      await writeFile(join(next, EXPORT_FILES[format]), text);
+      files.push({ path: EXPORT_FILES[format], format, samples: ordered.length, sha256: sha256Hex(text) });
+    }
+    const manifest = exportManifest(prepared, options, files);
+    await writeFile(join(next, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+    const replacing = existsSync(out);
+    if (replacing) await rename(out, previous);
+    await rename(next, out);
+    if (replacing) await rm(previous, { recursive: true, force: true });
+    return manifest;
+  } catch (err) {
+    if (existsSync(previous) && !existsSync(out)) await rename(previous, out);
+    await rm(next, { recursive: true, force: true });
+    throw err;
   }
-  const manifest = exportManifest(prepared, options, files);
-  await writeFileAtomic(join(options.out, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
-  return manifest;
 }

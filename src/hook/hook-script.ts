@@ -1,3 +1,5 @@
+import { EXIT_UNCHECKED } from "../validate/report.js";
+
 /** The line that marks a pre-commit hook as written by hew-corpus: only such a hook is replaced silently. */
 export const HOOK_MARKER = "# hew-corpus pre-commit hook";
 
@@ -59,9 +61,13 @@ if [ ! -e "$required" ]; then
 fi
 ${cliWords(cli)} validate --staged
 status=$?
-if [ "$status" -ne 0 ]; then
-  echo "hew-corpus: commit refused: fix the samples listed above, or skip this check once with git commit --no-verify" >&2
-fi
+skip="or skip this check once with git commit --no-verify"
+case "$status" in
+  0) ;;
+  1) echo "hew-corpus: commit refused: fix the samples listed above, $skip" >&2 ;;
+  ${EXIT_UNCHECKED}) echo "hew-corpus: commit refused: no Hew compiler could check the new code (see the note above): install hew, or point at it with HEW_BIN=PATH or \\\`hew:\\\` in hew-corpus.config.yaml; $skip" >&2 ;;
+  *) echo "hew-corpus: commit refused: fix the problem listed above, $skip" >&2 ;;
+esac
 exit "$status"
 `;
 }

@@ -44,19 +44,72 @@ export function parseRepoName(name: string): string {
   return name;
 }
 
-function redact(text: string, token: string | undefined): string {
-  return token ? text.replaceAll(token, "hf_***") : text;
+/**
+ * The token in the forms a server may echo it: as is, hex, and inside base64 at each of the three alignments
+ * (the part of the base64 text that depends on the token alone). Matched in any case. (URL-encoding leaves
+ * a Hub token, letters, digits and `_`, as it is.)
+ */
+function tokenForms(token: string): string[] {
+  const forms = [token, Buffer.from(token).toString("hex")];
+  for (let offset = 0; offset < 3; offset++) {
+    const b64 = Buffer.from("\0".repeat(offset) + token).toString("base64").replace(/=+$/, "");
+    // Characters touched by the padding bytes before the token or by what follows it vary; the middle does not.
+    forms.push(b64.slice(Math.ceil((offset * 4) / 3), b64.length - 3));
+  }
+  return forms;
+}
+
+/** Cut the token out of text a server sent back, in every form tokenForms knows. */
+export function redact(text: string, token: string | undefined): string {
+  if (!token) return text;
+  const pattern = new RegExp(tokenForms(token).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+  return text.replace(pattern, "hf_***");
+}
+
+/** The Hub's last answer, as far as it matters for an error: what was asked, the status, and its first bytes. */
+export interface HubAnswers {
+  fetch: typeof fetch;
+  /** `GET /api/... answered 200 application/json: {...}`, or undefined before any answer. */
+  last(): Promise<string | undefined>;
+}
+
+const ANSWER_EXCERPT = 200;
+
+/** A fetch for @huggingface/hub that keeps the last API answer, so that one the library cannot read can be named. */
+export function recordAnswers(): HubAnswers {
+  let last: Promise<string> | undefined;
+  const recording: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const type = res.headers.get("content-type") ?? "no content type";
+    const head = `${init?.method ?? "GET"} ${url.pathname} answered ${res.status} ${type}`;
+    // Only JSON answers are read twice: file content may be large and is never what a shape error is about.
+    last = type.includes("json")
+      ? res
+          .clone()
+          .text()
+          .then(
+            (body) => `${head}: ${body.length > ANSWER_EXCERPT ? `${body.slice(0, ANSWER_EXCERPT)}...` : body}`,
+            () => head,
+          )
+      : Promise.resolve(head);
+    return res;
+  };
+  return { fetch: recording, last: () => last ?? Promise.resolve(undefined) };
 }
 
 /**
- * A failed Hub call as one line for the user: what we tried, the status and the Hub's own words. The token
- * is cut out of anything a server echoes back.
+ * A failed Hub call as one line for the user: what we tried, the status and the Hub's own words; an answer the
+ * client library could not read (`json.files is not iterable`) names what the server sent. The token is cut
+ * out of anything a server echoes back.
  */
-export function hubFailure(err: unknown, what: string, connection: HubConnection): UserError {
+export function hubFailure(err: unknown, what: string, connection: HubConnection, lastAnswer?: string): UserError {
   let reason: string;
   if (err instanceof HubApiError) {
     const hint = err.statusCode === 401 || err.statusCode === 403 ? " (check that HF_TOKEN is valid and may write to this repository)" : "";
     reason = `${err.statusCode} ${err.message.replace(/\. URL: .*$/s, "")}${hint}`;
+  } else if ((err instanceof TypeError || err instanceof SyntaxError) && lastAnswer && !(err as { cause?: unknown }).cause) {
+    reason = `${connection.hubUrl} sent an answer that is not the Hub API's (${err.message}); is it a Hugging Face Hub? ${lastAnswer}`;
   } else {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     reason = cause ? `cannot reach ${connection.hubUrl}: ${cause.code ?? cause.message}` : errorMessage(err);

@@ -6,9 +6,8 @@ import { MANIFEST_FILE, corpusHash } from "../export/write.js";
 import { composition } from "../report/composition.js";
 import type { CompositionCell } from "../report/report-data.js";
 import type { ExportManifest } from "../schema/export.js";
-import { readExportManifest } from "../export/manifest-file.js";
+import { readExportManifest, verifyExportFile } from "../export/manifest-file.js";
 import { UserError, errorMessage } from "../util/errors.js";
-import { sha256Hex } from "../util/hash.js";
 import type { HubFile } from "./transfer.js";
 
 export interface ExportContents {
@@ -33,7 +32,7 @@ export async function readExport(dir: string): Promise<ExportContents> {
     const bytes = await readFile(file).catch((err: unknown) => {
       throw new UserError(`${file}: listed in the export manifest but cannot be read: ${errorMessage(err)}`);
     });
-    if (sha256Hex(bytes) !== entry.sha256) throw new UserError(`${file} changed since it was exported: run hew-corpus export again`);
+    verifyExportFile(manifest, manifestFile, entry.path, file, bytes);
     files.push({ path: entry.path, content: await openAsBlob(file) });
   }
   files.push({ path: MANIFEST_FILE, content: await openAsBlob(manifestFile) });

@@ -3,7 +3,7 @@ import { resolve, sep } from "node:path";
 import { HubApiError, createRepo, downloadFile, listFiles, uploadFiles, type RepoId } from "@huggingface/hub";
 import { writeStreamAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
-import { NO_TOKEN, hubFailure, type HubConnection } from "./connection.js";
+import { NO_TOKEN, hubFailure, recordAnswers, type HubConnection } from "./connection.js";
 
 export interface HubFile {
   /** Path inside the repository. */
@@ -25,19 +25,20 @@ export function repoUrl(connection: HubConnection, repo: RepoId): string {
 export async function pushFiles(connection: HubConnection, repo: RepoId, files: readonly HubFile[], title: string, options: { private?: boolean } = {}): Promise<PushResult> {
   const { hubUrl, accessToken } = connection;
   if (!accessToken) throw new UserError(NO_TOKEN);
+  const answers = recordAnswers();
   let created = true;
   try {
-    await createRepo({ repo, hubUrl, accessToken, ...(options.private ? { private: true } : {}) });
+    await createRepo({ repo, hubUrl, accessToken, fetch: answers.fetch, ...(options.private ? { private: true } : {}) });
   } catch (err) {
     // 409: the repository is there already, which is the usual case from the second push on.
-    if (!(err instanceof HubApiError && err.statusCode === 409)) throw hubFailure(err, `creating ${repo.type} ${repo.name}`, connection);
+    if (!(err instanceof HubApiError && err.statusCode === 409)) throw hubFailure(err, `creating ${repo.type} ${repo.name}`, connection, await answers.last());
     created = false;
   }
   try {
-    const out = await uploadFiles({ repo, hubUrl, accessToken, files: [...files], commitTitle: title });
+    const out = await uploadFiles({ repo, hubUrl, accessToken, fetch: answers.fetch, files: [...files], commitTitle: title });
     return { repo, commitUrl: out?.commit.url ?? repoUrl(connection, repo), created };
   } catch (err) {
-    throw hubFailure(err, `uploading to ${repo.type} ${repo.name}`, connection);
+    throw hubFailure(err, `uploading to ${repo.type} ${repo.name}`, connection, await answers.last());
   }
 }
 
@@ -60,12 +61,13 @@ export async function pullFiles(connection: HubConnection, repo: RepoId, outDir:
   const { hubUrl, accessToken } = connection;
   const what = `downloading ${repo.type} ${repo.name}`;
   const pulled: PulledFile[] = [];
+  const answers = recordAnswers();
   try {
-    for await (const entry of listFiles({ repo, hubUrl, accessToken, revision, recursive: true })) {
+    for await (const entry of listFiles({ repo, hubUrl, accessToken, revision, recursive: true, fetch: answers.fetch })) {
       if (entry.type !== "file") continue;
       const file = resolve(outDir, entry.path);
       if (!file.startsWith(resolve(outDir) + sep)) throw new UserError(`${what}: the Hub listed a file outside the repository: ${entry.path}`);
-      const blob = await downloadFile({ repo, path: entry.path, revision, hubUrl, accessToken });
+      const blob = await downloadFile({ repo, path: entry.path, revision, hubUrl, accessToken, fetch: answers.fetch });
       if (!blob) throw new UserError(`${what}: ${entry.path} is listed but cannot be downloaded`);
       const expected = entry.lfs ? entry.lfs.oid : entry.oid;
       const hash = entry.lfs ? createHash("sha256") : gitBlobHash(blob.size);
@@ -85,7 +87,7 @@ export async function pullFiles(connection: HubConnection, repo: RepoId, outDir:
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw hubFailure(err, what, connection);
+    throw hubFailure(err, what, connection, await answers.last());
   }
   if (pulled.length === 0) throw new UserError(`${what}: the repository has no files`);
   return pulled;

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { readExportManifest } from "../export/manifest-file.js";
+import { basename, dirname, join, resolve } from "node:path";
+import { readExportManifest, verifyExportFile } from "../export/manifest-file.js";
 import { MANIFEST_FILE } from "../export/write.js";
 import type { EvalResults, RunRecord } from "../schema/run.js";
 import type { TrainConfig } from "../schema/train.js";
@@ -23,6 +23,7 @@ export async function corpusIdentity(dataset: string, bytes: Uint8Array): Promis
   const manifestFile = join(dirname(dataset), MANIFEST_FILE);
   if (!existsSync(manifestFile)) return { hash: sha256Hex(bytes) };
   const manifest = await readExportManifest(manifestFile);
+  verifyExportFile(manifest, manifestFile, basename(dataset), dataset, bytes);
   return { hash: manifest.corpusHash, systemPromptVersion: manifest.systemPrompt.id };
 }
 

@@ -1,18 +1,27 @@
-import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, basename } from "node:path";
+import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { TEMP_FILE, removeStaleEntries, tempPath } from "./stale-temp.js";
+
+const swept = new Set<string>();
+
+/** The first write into an existing folder in this process removes the temp files killed runs left there. */
+async function prepareDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, { recursive: true });
+  if (created !== undefined || swept.has(dir)) return;
+  swept.add(dir);
+  await removeStaleEntries(dir, TEMP_FILE);
+}
 
 /**
  * Write to a temp file in the target's folder (same filesystem, so rename is atomic), then rename it over
  * the target: readers see either the old content or the new, never half of it.
  */
 async function atomically(file: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  await prepareDir(dirname(file));
+  const tmp = tempPath(file);
   try {
     await write(tmp);
     await rename(tmp, file);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { CheckerId, Verdict } from "../schema/verdict.js";
 import { sha256Hex } from "../util/hash.js";
 import { UserError } from "../util/errors.js";
+import { removeStaleEntries } from "../util/stale-temp.js";
 import type { CheckOptions, Checker } from "./checker.js";
 import { classifyRun, excerpt } from "./classify-run.js";
 import { HewNotFoundError } from "./hew-binary.js";
@@ -21,6 +22,9 @@ export interface HewCheckerOptions {
   maxOutputBytes?: number;
   env?: NodeJS.ProcessEnv;
 }
+
+/** The checker's folder in $TMPDIR, named with its PID so that the next run removes the one a killed run left. */
+const WORK_DIR = /^hew-corpus-(?<pid>\d+)-\w{6}$/;
 
 /** The file name each block is checked under; constant so diagnostics do not depend on scheduling. */
 export const BLOCK_FILE = "main.hew";
@@ -47,12 +51,14 @@ export function hewChecker(options: HewCheckerOptions): Checker {
   let slots = 0;
 
   const privateDir = () =>
-    (workDir ??= mkdtemp(join(tmpdir(), "hew-corpus-")).then((dir) => {
-      // mkdtemp creates the folder with mode 0700: other users cannot read or swap the code we check.
-      removeOnExit = () => rmSync(dir, { recursive: true, force: true });
-      process.once("exit", removeOnExit);
-      return dir;
-    }));
+    (workDir ??= removeStaleEntries(tmpdir(), WORK_DIR)
+      .then(() => mkdtemp(join(tmpdir(), `hew-corpus-${process.pid}-`)))
+      .then((dir) => {
+        // mkdtemp creates the folder with mode 0700: other users cannot read or swap the code we check.
+        removeOnExit = () => rmSync(dir, { recursive: true, force: true });
+        process.once("exit", removeOnExit);
+        return dir;
+      }));
 
   const identify = (opts?: CheckOptions): Promise<CheckerId> =>
     (identity ??= runProcess(options.bin, ["--version"], { timeoutMs, maxOutputBytes: 64 * 1024, signal: opts?.signal, env: options.env }).then(
@@ -60,6 +66,7 @@ export function hewChecker(options: HewCheckerOptions): Checker {
         if (run.spawnError?.code === "ENOENT" || run.spawnError?.code === "EACCES") {
           throw new HewNotFoundError(options.bin, `${options.bin}: ${run.spawnError.code}`);
         }
+        if (run.timedOut) throw new HewNotFoundError(options.bin, `\`${options.bin} --version\` did not answer within ${timeoutMs / 1000} s`);
         const id = run.exitCode === 0 ? parseVersionLine(run.stdout) : undefined;
         if (!id) {
           throw new HewNotFoundError(

@@ -55,6 +55,15 @@ export function allPassed(funnel: ValidationFunnel): boolean {
   return funnel.pass === funnel.blocks && funnel.samplesWithoutCode === 0;
 }
 
+/** `validate`'s exit status when some blocks got no verdict at all: no compiler could check them. */
+export const EXIT_UNCHECKED = 3;
+
+/** 0 when the corpus may ship; EXIT_UNCHECKED when blocks went unchecked (the compiler is missing); else 1. */
+export function validateExitStatus(funnel: ValidationFunnel): number {
+  if (allPassed(funnel)) return 0;
+  return funnel.unchecked > 0 ? EXIT_UNCHECKED : 1;
+}
+
 function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
   return diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
 }
@@ -100,9 +109,11 @@ export function formatValidationReport(results: readonly SampleResult[], funnel 
   if (funnel.checkers.length === 0) lines.push("  none");
   const blocks = results.flatMap((r) => r.blocks);
   const bad = blocks.filter((b) => b.verdict?.status !== "pass");
-  if (bad.length > 0) {
+  const noCode = results.filter((r) => r.blocks.length === 0);
+  if (bad.length > 0 || noCode.length > 0) {
     lines.push("problems:");
     for (const b of bad) lines.push(`  ${describeBlock(b)}`);
+    for (const { sample: s } of noCode) lines.push(`  ${s.file}:${s.line} [${s.sample.id}]: no Hew code block`);
   }
   const changed = blocks.filter((b) => b.changedFrom);
   if (changed.length > 0) {

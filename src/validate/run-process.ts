@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { killMarked, markRun } from "./stray-processes.js";
 
 export interface ProcessResult {
   exitCode: number | null;
@@ -30,15 +31,17 @@ export class AbortError extends Error {
 
 /**
  * Run a program with an argument array (never a shell), in its own process group so that a timeout or
- * a cancel kills whatever it started too, with bounded output.
+ * a cancel kills whatever it started too (also what left the group with setsid, see stray-processes.ts),
+ * with bounded output.
  */
 export function runProcess(bin: string, args: readonly string[], options: RunOptions): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
     if (options.signal?.aborted) return reject(new AbortError());
     const started = performance.now();
+    const run = markRun(options.env);
     const child = spawn(bin, args, {
       cwd: options.cwd,
-      env: options.env,
+      env: run.env,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -59,13 +62,18 @@ export function runProcess(bin: string, args: readonly string[], options: RunOpt
         // The group is already gone.
       }
     };
+    // A run that has to be stopped may have started children that left the group with setsid.
+    const killAll = () => {
+      killGroup();
+      killMarked(run.marker);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killAll();
     }, options.timeoutMs);
     const onAbort = () => {
       aborted = true;
-      killGroup();
+      killAll();
     };
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -74,7 +82,7 @@ export function runProcess(bin: string, args: readonly string[], options: RunOpt
       if (size > options.maxOutputBytes) {
         if (!overflowed) {
           overflowed = true;
-          killGroup();
+          killAll();
         }
         return;
       }

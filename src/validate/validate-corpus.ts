@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
-import { loadCorpus, resolveCorpusFiles } from "../chatml/load-corpus.js";
+import { loadCorpus } from "../chatml/load-corpus.js";
 import type { LocatedSample } from "../chatml/jsonl.js";
 import { UserError } from "../util/errors.js";
 import type { CheckerId } from "../schema/verdict.js";
@@ -10,7 +10,7 @@ import { HewNotFoundError } from "./hew-binary.js";
 import { openChecker } from "./open-checker.js";
 import { fixFailingBlocks, writeFixedSamples, type BlockFix } from "./apply-fixes.js";
 import { allPassed, summarize, type ValidationFunnel } from "./report.js";
-import { loadStagedSamples, stagedFiles } from "./staged.js";
+import { loadStagedCorpus } from "./staged.js";
 import { validateSamples, type SampleResult, type ValidationProgress } from "./validate-samples.js";
 import { VerdictLock } from "./verdict-lock.js";
 
@@ -66,14 +66,8 @@ async function selectSamples(options: ValidateCorpusOptions, cwd: string, loaded
   const paths = options.paths ?? [];
   const patterns = loaded.config.corpus;
   if (!options.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(patterns, { cwd: loaded.root });
-  // Only staged files that belong to the corpus (or to the given paths) are judged.
-  const corpus = new Set(
-    paths.length > 0
-      ? (await resolveCorpusFiles(paths, { cwd })).map((f) => resolve(cwd, f))
-      : (await resolveCorpusFiles(patterns, { cwd: loaded.root })).map((f) => resolve(loaded.root, f)),
-  );
-  const staged = (await stagedFiles(cwd)).filter((f) => corpus.has(resolve(cwd, f)));
-  return loadStagedSamples(staged, cwd);
+  // Only staged files that belong to the corpus (or to the given paths) are judged, against the whole corpus's ids.
+  return loadStagedCorpus({ corpus: { patterns, base: loaded.root }, ...(paths.length > 0 ? { only: { patterns: paths, base: cwd } } : {}) });
 }
 
 /**

@@ -55,10 +55,19 @@ describe("hew-corpus validate", () => {
 
   it("says in one line how to get hew when there is none, and passes nothing", async () => {
     const r = await runCli(["validate"], { cwd: dir, env: { PATH: NO_HEW_PATH } });
-    expect(r.code).toBe(1);
+    // 3, not 1: nothing was found wrong with the samples; they could not be judged.
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^  unchecked\s+3$/m);
     expect(r.stdout).toMatch(/^  pass\s+0$/m);
     expect(r.stdout.match(/^note: hew not found .*Install Hew.*--hew PATH, HEW_BIN=PATH/gm)).toHaveLength(1);
+  });
+
+  it("names each sample without a Hew code block", async () => {
+    const prose = JSON.stringify({ id: "prose", messages: [{ role: "user", content: "Why actors?" }, { role: "assistant", content: "Because." }], meta: { category: "actors", source: "handwritten", tags: [] } });
+    const r = await runCli(["validate", "--hew", STAND_IN], { cwd: await corpusDir([sampleLine("good", pass), prose]) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^  samples without a Hew code block: 1$/m);
+    expect(r.stdout).toMatch(/^  corpus\/samples\/a\.jsonl:2 \[prose\]: no Hew code block$/m);
   });
 
   it("reports a mistake in the data as file:line without a stack trace", async () => {
@@ -82,7 +91,7 @@ describe("hew-corpus validate", () => {
 
     await writeFile(join(locked, "corpus", "samples", "a.jsonl"), sampleLine("good", pass + "\n") + "\n");
     const changed = await runCli(["validate", "--no-cache"], { cwd: locked, env: { PATH: NO_HEW_PATH } });
-    expect(changed.code).toBe(1);
+    expect(changed.code).toBe(3);
     expect(changed.stdout).toMatch(/a\.jsonl:1 \[good\] block 1: unchecked: hew not found/);
   });
 

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI_ARGV, STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
@@ -195,5 +195,84 @@ describe("hew-corpus hook install", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^hew-corpus: git rev-parse --show-toplevel failed: fatal: not a git repository/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** What git holds for a path in the last commit, or undefined when it holds nothing there. */
+const committed = (dir: string, path: string) => {
+  const r = git(dir, "show", `HEAD:${path}`);
+  return r.code === 0 ? r.out : undefined;
+};
+
+describe("the pre-commit hook judges git's index, not the working tree", () => {
+  async function hooked(config?: string): Promise<string> {
+    const dir = await corpusRepo();
+    if (config !== undefined) {
+      await writeFile(join(dir, "hew-corpus.config.yaml"), config);
+      git(dir, "commit", "-q", "--no-verify", "-am", "config");
+    }
+    await installLocally(dir);
+    expect((await hewCorpus(["hook", "install"], dir)).code).toBe(0);
+    return dir;
+  }
+
+  it("refuses a failing sample staged and then removed from the working tree", async () => {
+    const dir = await hooked();
+    await stage(dir, "corpus/samples/new.jsonl", sampleLine("bad", fail, "generators") + "\n");
+    await rm(join(dir, "corpus", "samples", "new.jsonl"));
+    const refused = git(dir, "commit", "-m", "x");
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/corpus\/samples\/new\.jsonl:1 \[bad\] block 1: YieldOutsideGenerator/);
+    expect(committed(dir, "corpus/samples/new.jsonl")).toBeUndefined();
+  });
+
+  it("refuses a failing sample staged and then moved, even out of the corpus's folder", async () => {
+    const dir = await hooked();
+    await stage(dir, "corpus/samples/new.jsonl", sampleLine("bad", fail, "generators") + "\n");
+    await rename(join(dir, "corpus", "samples", "new.jsonl"), join(dir, "elsewhere.txt"));
+    const refused = git(dir, "commit", "-m", "x");
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/new\.jsonl:1 \[bad\] block 1: YieldOutsideGenerator/);
+  });
+
+  it("judges the staged content when the working tree holds a passing version", async () => {
+    const dir = await hooked();
+    await stage(dir, "corpus/samples/a.jsonl", sampleLine("good", fail) + "\n");
+    await writeFile(join(dir, "corpus", "samples", "a.jsonl"), sampleLine("good", pass) + "\n");
+    const refused = git(dir, "commit", "-m", "x");
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/a\.jsonl:1 \[good\] block 1: YieldOutsideGenerator/);
+  });
+
+  it("refuses a staged sample that reuses the id of a committed one, and allows it once that one is deleted", async () => {
+    const dir = await hooked();
+    await stage(dir, "corpus/samples/b.jsonl", sampleLine("good", pass) + "\n");
+    const refused = git(dir, "commit", "-m", "x");
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/corpus\/samples\/b\.jsonl:1: id: duplicate sample id "good" \(already in the corpus at corpus\/samples\/a\.jsonl:1\)/);
+    expect(refused.out).not.toMatch(/\n\s+at /);
+    // Moving the sample from a.jsonl to b.jsonl in one commit is fine: the index holds it once.
+    git(dir, "rm", "-q", "corpus/samples/a.jsonl");
+    const moved = git(dir, "commit", "-m", "move");
+    expect(moved.code).toBe(0);
+    expect(committed(dir, "corpus/samples/b.jsonl")).toContain('"id":"good"');
+  });
+
+  it("lets a commit delete the last corpus file", async () => {
+    const dir = await hooked();
+    git(dir, "rm", "-q", "corpus/samples/a.jsonl");
+    const r = git(dir, "commit", "-m", "empty the corpus");
+    expect(r.out).not.toMatch(/no such file/);
+    expect(r.code).toBe(0);
+    expect(committed(dir, "corpus/samples/a.jsonl")).toBeUndefined();
+  });
+
+  it("says the compiler is missing, and how to point at one, when no hew can check the new code", async () => {
+    const dir = await hooked("corpus: [corpus/samples/**/*.jsonl]\nhew: no-such-hew-compiler\n");
+    await stage(dir, "corpus/samples/b.jsonl", sampleLine("good-b", pass) + "\n");
+    const refused = git(dir, "commit", "-m", "x");
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/hew-corpus: commit refused: no Hew compiler could check the new code .*HEW_BIN=PATH or `hew:` in hew-corpus\.config\.yaml/);
+    expect(refused.out).not.toMatch(/fix the samples listed above/);
   });
 });

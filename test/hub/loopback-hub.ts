@@ -36,6 +36,10 @@ export interface LoopbackHub {
   requests: HubRequest[];
   /** When set, every API call answers this status with a message that echoes the request's Authorization header. */
   failWith?: number;
+  /** How that message echoes the header (a server may print it encoded); as is by default. */
+  echo?: (authorization: string) => string;
+  /** Raw JSON served with 200 for an API path instead of the real answer: a server that is not quite a Hub. */
+  answers: Map<string, string>;
   /** Content served for a path instead of what was committed (a corrupted transfer). */
   corrupt: Map<string, Buffer>;
   close(): Promise<void>;
@@ -80,6 +84,7 @@ export async function startLoopbackHub(token = "hf_loopbackTestToken0123456789")
     repos,
     requests,
     corrupt: new Map(),
+    answers: new Map(),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 
@@ -92,7 +97,13 @@ export async function startLoopbackHub(token = "hf_loopbackTestToken0123456789")
     let m: RegExpMatchArray | null;
 
     if (hub.failWith && !path.startsWith("/lfs-objects/")) {
-      return json(res, hub.failWith, { error: `refused: you sent ${req.headers.authorization ?? "no credentials"}` });
+      const sent = req.headers.authorization ?? "no credentials";
+      return json(res, hub.failWith, { error: `refused: you sent ${hub.echo ? hub.echo(sent) : sent}` });
+    }
+    const answer = hub.answers.get(path);
+    if (answer !== undefined) {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      return void res.end(answer);
     }
 
     if (req.method === "POST" && path === "/api/repos/create") {

@@ -126,7 +126,7 @@ describe("hew-corpus push and pull against a loopback hub", () => {
 
     await writeFile(join(other, "training-set", "train.jsonl"), "{}\n");
     const fileChanged = await runCli(["push", "dataset", "me/y", "--hub-url", hub.url], { cwd: other, env: { HF_ENDPOINT: hub.url, HF_TOKEN: hub.token } });
-    expect(fileChanged.stderr).toMatch(/train\.jsonl changed since it was exported: run hew-corpus export again/);
+    expect(fileChanged.stderr).toMatch(/train\.jsonl does not match .*manifest\.json \(sha256 .*\): it was edited or replaced since the export; run hew-corpus export again/);
     expect(hub.repos.has("datasets/me/y")).toBe(false);
   });
 

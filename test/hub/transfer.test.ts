@@ -48,4 +48,41 @@ describe("Hub transfer against the loopback hub", () => {
     await expect(pullFiles(connection, repo, out)).rejects.toThrow(/train\.jsonl arrived corrupted/);
     expect(await readdir(out)).toEqual([]);
   });
+
+  it("names what a server that is not quite a Hub sent, instead of the client library's TypeError", async () => {
+    hub.answers.set("/api/datasets/me/shape/preupload/main", '{"files": null}');
+    hub.answers.set("/api/datasets/me/shape/tree/main", '{"oops": 1}');
+    try {
+      const push = pushFiles(connection, { type: "dataset", name: "me/shape" }, [{ path: "a.txt", content: new Blob(["a"]) }], "x");
+      await expect(push).rejects.toThrow(
+        /^uploading to dataset me\/shape: http:\/\/127\.0\.0\.1:\d+ sent an answer that is not the Hub API's \(.*not iterable\); is it a Hugging Face Hub\? POST \/api\/datasets\/me\/shape\/preupload\/main answered 200 application\/json: \{"files": null\}$/,
+      );
+      await expect(pullFiles(connection, { type: "dataset", name: "me/shape" }, await tempDir())).rejects.toThrow(
+        /^downloading dataset me\/shape: .* sent an answer that is not the Hub API's .*GET \/api\/datasets\/me\/shape\/tree\/main answered 200 application\/json: \{"oops": 1\}$/,
+      );
+    } finally {
+      hub.answers.clear();
+    }
+  });
+
+  it.each([
+    ["base64, lowercased", (a: string) => Buffer.from(a).toString("base64").toLowerCase()],
+    ["base64 of the token alone", (a: string) => Buffer.from(a.slice("Bearer ".length)).toString("base64")],
+    ["hex", (a: string) => Buffer.from(a).toString("hex")],
+    ["upper case", (a: string) => a.toUpperCase()],
+  ])("never prints the token a server echoes %s", async (_, echo) => {
+    hub.failWith = 401;
+    hub.echo = echo;
+    try {
+      const err = await pushFiles(connection, { type: "model", name: "me/echo" }, [], "x").catch((e: Error) => e);
+      expect(String(err)).toMatch(/creating model me\/echo: 401 refused: you sent /);
+      expect(String(err)).toContain("hf_***");
+      const sent = echo(`Bearer ${hub.token}`);
+      // Nothing of the token's own part of the echo is left (its first and last few characters may blend into what surrounds them).
+      expect(String(err)).not.toContain(sent.slice(sent.length / 2 - 8, sent.length / 2 + 8));
+    } finally {
+      hub.failWith = undefined;
+      hub.echo = undefined;
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -27,6 +28,14 @@ function processesMatching(marker: string): string[] {
 describe("hewChecker against the stand-in", () => {
   it("names the stand-in as the checker, never hew", async () => {
     expect(await standIn().identify()).toEqual({ name: "hew-stand-in", version: expect.stringMatching(/not a compiler/) });
+  });
+
+  it("says a hew that hangs on --version did not answer, within how long", async () => {
+    const bin = join(await tempDir(), "hew");
+    await writeFile(bin, "#!/bin/sh\nsleep 30\n", { mode: 0o755 });
+    const checker = hewChecker({ bin, timeoutMs: 300 });
+    checkers.push(checker);
+    await expect(checker.identify()).rejects.toThrow(/^hew not found \(`.*hew --version` did not answer within 0\.3 s\)\. Install Hew/);
   });
 
   it("replays every recorded verdict with the recorded status and codes", async () => {
@@ -80,6 +89,17 @@ describe("hewChecker against the stand-in", () => {
     expect(verdict.status).toBe("checker-error");
     expect(verdict.reason).toMatch(/timed out after 500 ms/);
     expect(processesMatching("sleep 3600")).toEqual([]);
+  });
+
+  it.skipIf(!existsSync("/proc/self/environ") || !existsSync("/usr/bin/setsid"))("kills, at the timeout, what a hanging checker started in a session of its own", async () => {
+    const bin = join(await tempDir(), "hew");
+    await writeFile(bin, '#!/bin/sh\n[ "$1" = --version ] && { echo "hew 9.9.9"; exit 0; }\n/usr/bin/setsid sleep 3597 &\nsleep 3596\n', { mode: 0o755 });
+    const checker = hewChecker({ bin, timeoutMs: 500 });
+    checkers.push(checker);
+    const verdict = await checker.check("fn main() {}\n");
+    expect(verdict.reason).toMatch(/timed out after 500 ms/);
+    expect(processesMatching("sleep 3597")).toEqual([]);
+    expect(processesMatching("sleep 3596")).toEqual([]);
   });
 
   it("cancels through the signal and leaves no child process behind", async () => {
