@@ -64,12 +64,12 @@ export { corpusStats, formatStats, tokenHistogram, type CorpusStats } from "./ex
 export { formatFunnel, formatDropped } from "./export/report.js";
 
 export * from "./schema/corrections.js";
-export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./corrections/classify.js";
-export { failureRegistry, getFailureCategory } from "./corrections/registry.js";
-export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./corrections/category.js";
-export { SourceView, looksLikeProse } from "./corrections/source-view.js";
-export type { CorrectionTemplate, TemplateInstance } from "./corrections/templates/template.js";
-export { Picker } from "./corrections/picker.js";
+export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./failures/classify.js";
+export { failureRegistry, getFailureCategory } from "./failures/registry.js";
+export type { FailureCategory, DiagnosticMatcher, CategoryRule } from "./failures/category.js";
+export { SourceView, looksLikeProse } from "./failures/source-view.js";
+export type { CorrectionTemplate, TemplateInstance } from "./failures/templates/template.js";
+export { Picker } from "./failures/picker.js";
 export {
   generateCorrections,
   formatErrors,

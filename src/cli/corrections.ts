@@ -8,7 +8,7 @@ import { appendSamples } from "../corrections/corpus-file.js";
 import { readRunAnswers } from "../corrections/eval-run.js";
 import { CORRECTION_FORMS, generateCorrections, type CategoryOutcome, type CorrectionForm } from "../corrections/generate.js";
 import { failureCounts, formatPlan, planCorrections } from "../corrections/plan.js";
-import { failureRegistry, getFailureCategory } from "../corrections/registry.js";
+import { failureRegistry, getFailureCategory } from "../failures/registry.js";
 import type { FailureCategoryId } from "../schema/corrections.js";
 import { UserError } from "../util/errors.js";
 import { readTextFile } from "../util/read-text.js";

@@ -1,8 +1,8 @@
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { SystemPromptRule, SystemPromptVersion } from "../schema/system-prompt.js";
 import { UserError } from "../util/errors.js";
-import type { CategoryRule } from "./category.js";
-import { failureRegistry } from "./registry.js";
+import type { CategoryRule } from "../failures/category.js";
+import { failureRegistry } from "../failures/registry.js";
 
 /** A registry rule a prompt version lacks (`add`) or holds with other words (`update`). */
 export interface RuleProposal {

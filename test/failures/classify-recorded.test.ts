@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyFailure } from "../../src/corrections/classify.js";
+import { classifyFailure } from "../../src/failures/classify.js";
 import { DiagnosticArraySchema } from "../../src/schema/diagnostic.js";
 import type { FailureCategoryId } from "../../src/schema/corrections.js";
 import { programText, recordedVerdicts } from "../helpers/fixtures.js";

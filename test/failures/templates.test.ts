@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { classifyFailure } from "../../src/corrections/classify.js";
-import { Picker } from "../../src/corrections/picker.js";
-import { failureRegistry } from "../../src/corrections/registry.js";
+import { classifyFailure } from "../../src/failures/classify.js";
+import { Picker } from "../../src/failures/picker.js";
+import { failureRegistry } from "../../src/failures/registry.js";
 import { hewChecker } from "../../src/validate/hew-checker.js";
 import { REAL_HEW, SKIP_REASON } from "../helpers/real-hew.js";
 

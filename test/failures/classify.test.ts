@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { classifyFailure } from "../../src/corrections/classify.js";
-import { failureRegistry, getFailureCategory } from "../../src/corrections/registry.js";
-import { looksLikeProse } from "../../src/corrections/source-view.js";
+import { classifyFailure } from "../../src/failures/classify.js";
+import { failureRegistry, getFailureCategory } from "../../src/failures/registry.js";
+import { looksLikeProse } from "../../src/failures/source-view.js";
 import { FAILURE_CATEGORY_IDS } from "../../src/schema/corrections.js";
 import { ZERO_SPAN, type Diagnostic } from "../../src/schema/diagnostic.js";
 import { stderrDiagnostics } from "../../src/validate/classify-run.js";
