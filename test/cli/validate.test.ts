@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 
-const pass = recordedProgram("001-actors-pass").code;
-const pass2 = recordedProgram("017-generators-pass").code;
-const fail = recordedProgram("yield").code;
+const pass = recordedProgram("actors-pass-ledger").code;
+const pass2 = recordedProgram("generators-pass-collatz-steps").code;
+const fail = recordedProgram("generators-fail-yield-outside-gen--gen-fn-1").code;
 const NO_HEW_PATH = "/usr/bin:/bin";
 
 async function corpusDir(lines: string[]): Promise<string> {
