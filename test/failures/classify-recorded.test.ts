@@ -18,6 +18,11 @@ function classifyRecorded(record: (typeof failing)[number]) {
 }
 
 describe("classifyFailure over the recorded failing programs", () => {
+  it("has every program's verdict agree with its name: -pass- passed, -fail- failed", () => {
+    const disagree = recordedVerdicts().filter((r) => (r.exitCode === 0) !== r.file.includes("-pass-") || (r.exitCode !== 0) !== r.file.includes("-fail-"));
+    expect(disagree.map((r) => `${r.file}: exit ${r.exitCode}`)).toEqual([]);
+  });
+
   it("names a known category for every failing program and covers every category", () => {
     expect(failing.filter((r) => !expectedOf(r.file)).map((r) => r.file)).toEqual([]);
     const covered = new Set(failing.map((r) => expectedOf(r.file)));
