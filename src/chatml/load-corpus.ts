@@ -9,6 +9,8 @@ export interface LoadCorpusOptions {
   cwd?: string;
   /** Where file text comes from; defaults to the file system (the pre-commit hook reads git's index). */
   readText?: (file: string) => Promise<string>;
+  /** A line to print before a pattern that matches nothing, e.g. that no config file named the patterns. */
+  noMatchNote?: string;
 }
 
 
@@ -21,7 +23,7 @@ export async function resolveCorpusFiles(patterns: readonly string[], options: L
     const matches = fg.isDynamicPattern(pattern)
       ? await fg(pattern, { cwd, onlyFiles: true, dot: false })
       : await fg(fg.convertPathToPattern(pattern).replace(/\/?$/, ""), { cwd, onlyFiles: false, markDirectories: true });
-    if (matches.length === 0) throw new UserError(`${pattern}: no such file, folder or matching files`);
+    if (matches.length === 0) throw new UserError(`${options.noMatchNote ? `${options.noMatchNote}\n` : ""}${pattern}: no such file, folder or matching files`);
     for (const m of matches) {
       if (m.endsWith("/")) {
         const inDir = await fg(`${fg.convertPathToPattern(m)}**/*.jsonl`, { cwd, onlyFiles: true });

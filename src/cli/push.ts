@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadCorpus } from "../chatml/load-corpus.js";
-import { loadConfig } from "../config.js";
+import { loadConfig, noConfigNote } from "../config.js";
 import { runCommand } from "./run-command.js";
 import { REGISTRY_OPTION, openRegistry } from "./runs.js";
 
@@ -46,7 +46,7 @@ export function registerPush(program: Command): void {
         const connection = hubConnection({ hubUrl: flags.hubUrl, requireToken: true });
         const loaded = await loadConfig(process.cwd(), flags.config);
         const exportDir = flags.export ? resolve(flags.export) : resolve(loaded.root, loaded.config.export.out);
-        const corpus = await loadCorpus(loaded.config.corpus, { cwd: loaded.root });
+        const corpus = await loadCorpus(loaded.config.corpus, { cwd: loaded.root, noMatchNote: noConfigNote(loaded) });
         const pushed = await pushDataset(connection, { repo: name, exportDir, corpus, private: flags.private, license: flags.license });
         process.stdout.write(`${pushed.created ? "created and pushed" : "pushed"} dataset ${name}: ${pushed.files.join(", ")}\n  ${pushed.commitUrl}\n`);
       }),

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { loadConfig } from "../config.js";
+import { loadConfig, noConfigNote, type LoadedConfig } from "../config.js";
 import { loadCorpus, resolveCorpusFiles } from "../chatml/load-corpus.js";
 import type { LocatedSample } from "../chatml/jsonl.js";
 import { openChecker } from "../validate/open-checker.js";
@@ -21,10 +21,12 @@ interface ValidateFlags extends CorpusCheckFlags {
   fix?: boolean;
 }
 
-async function selectSamples(paths: string[], flags: ValidateFlags, cwd: string, patterns: string[], root: string): Promise<LocatedSample[]> {
-  if (!flags.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(patterns, { cwd: root });
+async function selectSamples(paths: string[], flags: ValidateFlags, cwd: string, loaded: LoadedConfig): Promise<LocatedSample[]> {
+  const { config, root } = loaded;
+  const fromConfig = { cwd: root, noMatchNote: noConfigNote(loaded) };
+  if (!flags.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(config.corpus, fromConfig);
   // Only staged files that belong to the corpus (or to the given paths) are judged.
-  const corpus = new Set(paths.length > 0 ? (await resolveCorpusFiles(paths, { cwd })).map((f) => resolve(cwd, f)) : (await resolveCorpusFiles(patterns, { cwd: root })).map((f) => resolve(root, f)));
+  const corpus = new Set(paths.length > 0 ? (await resolveCorpusFiles(paths, { cwd })).map((f) => resolve(cwd, f)) : (await resolveCorpusFiles(config.corpus, fromConfig)).map((f) => resolve(root, f)));
   const staged = (await stagedFiles(cwd)).filter((f) => corpus.has(resolve(cwd, f)));
   return loadStagedSamples(staged, cwd);
 }
@@ -40,7 +42,7 @@ export function registerValidate(program: Command): void {
         if (flags.fix && flags.staged) throw new UserError("--fix cannot be used with --staged: the samples come from git's index, the fixes would go to the working tree");
         const cwd = process.cwd();
         const loaded = await loadConfig(cwd, flags.config);
-        const samples = await selectSamples(paths, flags, cwd, loaded.config.corpus, loaded.root);
+        const samples = await selectSamples(paths, flags, cwd, loaded);
         const { checker, cache } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache, lock: flags.lock, concurrency: flags.concurrency });
         const progress = createProgress("validate");
         try {

@@ -122,7 +122,11 @@ describe("hew-corpus export", () => {
     const r = await runCli(["export", "--out", "none"], { cwd: dir, env: { PATH: NO_HEW_PATH } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^  valid\s+0$/m);
-    expect(r.stderr).toMatch(/\[good-0\] unchecked: .*hew not found/);
+    expect(r.stderr).toMatch(/^  corpus\/samples\/a\.jsonl:1 \[good-0\] unchecked: block 1: unchecked: hew not found/m);
+    // Each left-out sample is one line, naming its place once.
+    const leftOut = r.stderr.split("\n").filter((l) => /^  \S+\.jsonl:\d+ \[/.test(l));
+    expect(new Set(leftOut).size).toBe(leftOut.length);
+    expect(leftOut.every((l) => l.match(/\.jsonl:\d+/g)!.length === 1)).toBe(true);
     expect(r.stderr).toMatch(/hew-corpus: nothing to export/);
   });
 

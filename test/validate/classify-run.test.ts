@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyRun, stderrDiagnostics } from "../../src/validate/classify-run.js";
+import { describeDiagnostic } from "../../src/validate/report.js";
 import type { ProcessResult } from "../../src/validate/run-process.js";
 import { recordedProgram } from "../helpers/fixtures.js";
 
@@ -39,6 +40,7 @@ describe("verdict rules", () => {
       ["E_CODEGEN_FRONT_LLVM", "hew", "error"],
       ["E_MESSAGE", "hew", "error"],
     ]);
+    expect(out.diagnostics.map((d) => describeDiagnostic(d))).toEqual(["E_CODEGEN_FRONT_LLVM verify failed", "E_MESSAGE Error: hew.toml: bad edition"]);
     expect(stderrDiagnostics("warning: x\n", "f")).toEqual([]);
   });
 
