@@ -32,3 +32,8 @@ export async function loadConfig(cwd = process.cwd(), explicit?: string): Promis
   if (!file) return { config: ConfigSchema.parse({}), root: resolve(cwd) };
   return { config: await readYamlFile(file, ConfigSchema.nullable().transform((c) => c ?? ConfigSchema.parse({}))), root: dirname(file), file };
 }
+
+/** Said before a default corpus glob that matches nothing: without a config file, the defaults were guessed. */
+export function noConfigNote(loaded: LoadedConfig): string | undefined {
+  return loaded.file ? undefined : `no ${CONFIG_FILE} in ${loaded.root} or any folder above it, so the default corpus was looked for (\`hew-corpus init\` writes a config)`;
+}

@@ -12,6 +12,8 @@ export interface LoadCorpusOptions {
   cwd?: string;
   /** Where file bytes come from; defaults to the file system (the pre-commit hook reads git's index). */
   readBytes?: (file: string) => Promise<Uint8Array>;
+  /** A line to print before a pattern that matches nothing, e.g. that no config file named the patterns. */
+  noMatchNote?: string;
 }
 
 /** An existing path is a path, even when its name holds glob characters (`a[1](x).jsonl`); anything else may be a glob. */
@@ -67,7 +69,7 @@ export async function resolveCorpusFiles(patterns: readonly string[], options: L
     const matches = isGlob(pattern, cwd)
       ? await glob(pattern, { ...settings, onlyFiles: true, dot: false }, pattern)
       : await glob(fg.convertPathToPattern(pattern).replace(/\/?$/, ""), { ...settings, onlyFiles: false, markDirectories: true }, pattern);
-    if (matches.length === 0) throw new UserError(`${pattern}: no such file, folder or matching files`);
+    if (matches.length === 0) throw new UserError(`${options.noMatchNote ? `${options.noMatchNote}\n` : ""}${pattern}: no such file, folder or matching files`);
     for (const m of matches) {
       if (m.endsWith("/")) {
         const inDir = await glob(`${fg.convertPathToPattern(m)}**/*.jsonl`, { ...settings, onlyFiles: true }, m);

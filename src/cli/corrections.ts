@@ -8,12 +8,12 @@ import { appendSamples } from "../corrections/corpus-file.js";
 import { readRunAnswers } from "../corrections/eval-run.js";
 import { CORRECTION_FORMS, generateCorrections, type CategoryOutcome, type CorrectionForm } from "../corrections/generate.js";
 import { failureCounts, formatPlan, planCorrections } from "../corrections/plan.js";
-import { failureRegistry, getFailureCategory } from "../corrections/registry.js";
+import { failureRegistry, getFailureCategory } from "../failures/registry.js";
 import type { FailureCategoryId } from "../schema/corrections.js";
 import { UserError } from "../util/errors.js";
 import { readTextFile } from "../util/read-text.js";
 import { openChecker } from "../validate/open-checker.js";
-import { parsePositiveInt } from "./options.js";
+import { CONFIG_OPTION, HEW_OPTION, NO_CACHE_OPTION, parsePositiveInt } from "./options.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
 const DEFAULT_PER_CATEGORY = 10;
@@ -74,7 +74,7 @@ export function registerCorrections(program: Command): void {
     .command("plan")
     .description("from an eval run: failures by category, correction samples to generate, prompt rules missing")
     .argument("<run>", "the eval run: a JSONL file of answers, or a folder of them")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .option("-n, --per-category <n>", "correction samples to propose per failing category", parseCount, DEFAULT_PER_CATEGORY)
     .option("--prompt <id>", "system-prompt version to compare rules with (default: the latest)")
     .option("--json", "print the plan as JSON")
@@ -90,15 +90,15 @@ export function registerCorrections(program: Command): void {
   corrections
     .command("generate")
     .description("render correction samples, admit those the checker passes, and append them to the corpus")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .option("--run <run>", "generate for the failing categories of this eval run")
     .option("--category <id...>", "generate for these failure categories")
     .option("-n, --per-category <n>", "samples to admit per category", parsePositiveInt, DEFAULT_PER_CATEGORY)
     .option("--seed <text>", "seed of every choice; the same seed renders the same samples", "hew-corpus")
     .addOption(new Option("--form <form...>", "sample forms").choices([...CORRECTION_FORMS]))
     .option("-o, --out <file>", `corpus file to append to (default: ${DEFAULT_OUT} beside the config)`)
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("--no-cache", "do not read or write the verdict cache")
+    .option(...HEW_OPTION)
+    .option(...NO_CACHE_OPTION)
     .option("--dry-run", "check and report, write nothing")
     .action(
       (flags: CommonFlags & { run?: string; category?: string[]; perCategory: number; seed: string; form?: CorrectionForm[]; out?: string; hew?: string; cache: boolean; dryRun?: boolean }) =>

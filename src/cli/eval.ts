@@ -7,7 +7,7 @@ import { compareEvalSummaries, formatComparison, formatEvalSummary } from "../ev
 import { findEvalRun } from "../eval/run-file.js";
 import type { EvalSummary, ModelSpecInput, SamplingInput } from "../schema/eval.js";
 import { UserError } from "../util/errors.js";
-import { collect, parseNonNegativeInt, parseNumber, parsePositiveInt } from "./options.js";
+import { CONFIG_OPTION, HEW_OPTION, NO_CACHE_OPTION, collect, parseNonNegativeInt, parseNumber, parsePositiveInt } from "./options.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
@@ -110,7 +110,7 @@ export function registerEval(program: Command): void {
   const evalCommand = program
     .command("eval")
     .description("ask a model the eval prompts, check its answers with hew, and score them per category")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .option("--url <url>", "an OpenAI-compatible server: llama-server, vLLM, Ollama (its root or /v1)")
     .option("--model <name>", "the model name to request from the server")
     .option("--lora-id <id=scale>", "a LoRA adapter loaded in llama-server, by index (repeatable)", collect(parseLoraId))
@@ -135,8 +135,8 @@ export function registerEval(program: Command): void {
     .option("--run-id <id>", "name of the run file (default: eval-<date>-<time>)")
     .option("--runs-dir <dir>", "where run files go (default: the config's eval.runsDir, runs/eval)")
     .option("--no-save", "do not write a run file")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("--no-cache", "do not read or write the verdict cache")
+    .option(...HEW_OPTION)
+    .option(...NO_CACHE_OPTION)
     .option("--top <n>", "failure categories listed (default 5)", parsePositiveInt)
     .option("--json", "print the summary as JSON")
     .addHelpText("after", "\nThe server's API key, if it wants one, is read from HEW_CORPUS_API_KEY or OPENAI_API_KEY.")

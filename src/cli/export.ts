@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { resolve } from "node:path";
-import { loadConfig, type LoadedConfig } from "../config.js";
+import { loadConfig, noConfigNote, type LoadedConfig } from "../config.js";
 import { loadCorpus } from "../chatml/load-corpus.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
 import { fitSystemPrompt, type FittedSystemPrompt } from "../chatml/prompt-budget.js";
@@ -42,7 +42,7 @@ export async function runPipeline(paths: string[], flags: PipelineFlags): Promis
   const { config, root } = loaded;
   // Sample file names are relative to this folder.
   const base = paths.length > 0 ? cwd : root;
-  const samples = await loadCorpus(paths.length > 0 ? paths : config.corpus, { cwd: base });
+  const samples = await loadCorpus(paths.length > 0 ? paths : config.corpus, { cwd: base, noMatchNote: paths.length > 0 ? undefined : noConfigNote(loaded) });
   const systemPrompts = await loadSystemPrompts(resolve(root, config.systemPrompts));
   const chosen = flags.systemPrompt ?? config.export.systemPrompt;
   const version = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);

@@ -12,6 +12,7 @@ import { UserError } from "../util/errors.js";
 import { runCommand } from "./run-command.js";
 
 const CONFIG_TEXT = `# hew-corpus configuration: paths are relative to this file.
+# Samples: one JSONL file per category is the usual layout (corpus/samples/actors.jsonl, ...).
 corpus:
   - corpus/samples/**/*.jsonl
 systemPrompts: corpus/system-prompts
@@ -26,13 +27,55 @@ lock: corpus/verdicts.lock.jsonl
 timeoutMs: 30000
 `;
 
+// Every key of run.yaml with its default, so a first run needs only a base model and an export.
+const RUN_TEXT = `# One LoRA training run: hew-corpus train --config run.yaml [--eval]. Paths are relative to this file.
+# The base model, a GGUF file (F32, F16 or Q8_0 weights on CPU): see the training guide for getting one.
+baseModel: models/base.gguf
+# The export's messages JSONL (hew-corpus export writes it).
+dataset: training-set/train.jsonl
+# The adapter, checkpoints and logs of this run.
+outputDir: runs/out
+lora:
+  rank: 16
+  alpha: 32                # the adapter's scale is alpha / rank
+  dropout: 0.05            # recorded in the run; not applied by the llama.cpp backend
+  targetModules: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj]
+epochs: 2                  # 1 or 2
+learningRate: 2.0e-4       # the peak rate
+schedule: cosine           # constant, linear or cosine decay after warmup
+warmupSteps: 0             # optimizer steps of linear warmup
+weightDecay: 0             # AdamW decoupled weight decay
+optimizer: adamw           # or sgd
+contextLength: 4096        # tokens per context; a longer sample is reported and skipped
+batch: 1                   # samples whose gradients are summed per optimizer step
+seed: 42                   # adapter init, validation split and shuffling
+validationSplit: 0.1       # share held out to measure validation loss after each epoch
+assistantOnlyLoss: true    # false trains on every token of the conversation
+backend: cpu               # cpu, cuda, vulkan or hip
+# gpuLayers: 99            # layers offloaded on a GPU backend; all of them by default
+# amdgpuTargets: gfx1103   # hip only: the GPU architectures to compile for
+# threads: 8               # CPU threads; the machine's available parallelism by default
+# registry: runs/registry.jsonl   # the run registry; this is the default
+`;
+
+/** What `init` adds to .gitignore: what commands write and a user does not commit. */
+const IGNORED = [".hew-corpus/", "training-set/", "deduplicated/", "runs/"];
+
+/**
+ * The starter prompt holds the bundled prompt's rules for these categories only, so that
+ * `prompt new --from v1` has the registry's other rules to add.
+ */
+const STARTER_RULE_CATEGORIES = new Set(["rust-syntax", "legacy-path", "integer-type"]);
+
 const EXAMPLE_CODE = 'fn greet(name: string) -> string {\n    f"hello, {name}"\n}\n\nfn main() {\n    println(greet("hew"));\n}\n';
 
 /** The files `init` writes, keyed by path relative to the target folder. */
 async function starterFiles(): Promise<Map<string, string>> {
   const bundled = await loadSystemPrompts(join(PACKAGE_ROOT, "corpus", "system-prompts"));
   const { parent: _parent, ...latest } = bundled.latest;
-  const prompt = { ...latest, id: "v1", description: `Starter prompt, copied from hew-corpus's ${bundled.latest.id}.`, rules: latest.rules.map((r) => ({ ...r, addedIn: "v1" })) };
+  const rules = latest.rules.filter((r) => r.category !== undefined && STARTER_RULE_CATEGORIES.has(r.category)).map((r) => ({ ...r, addedIn: "v1" }));
+  const description = `Starter prompt: hew-corpus's ${bundled.latest.id} rules for ${[...STARTER_RULE_CATEGORIES].join(", ")}; \`hew-corpus prompt new --from v1\` adds the rest.`;
+  const prompt = { ...latest, id: "v1", description, rules };
   const example = formatSamplesJsonl([
     {
       id: "general-greet",
@@ -47,6 +90,8 @@ async function starterFiles(): Promise<Map<string, string>> {
     [CONFIG_FILE, CONFIG_TEXT],
     ["corpus/samples/example.jsonl", example],
     ["corpus/system-prompts/v1.yaml", stringify(prompt, { lineWidth: 0 })],
+    ["corpus/eval/prompts.yaml", await readFile(join(PACKAGE_ROOT, "corpus", "eval", "prompts.yaml"), "utf8")],
+    ["run.yaml", RUN_TEXT],
   ]);
 }
 
@@ -64,8 +109,19 @@ export function registerInit(program: Command): void {
         for (const [file, text] of files) await writeFileAtomic(join(cwd, file), text);
         const gitignore = join(cwd, ".gitignore");
         const ignored = existsSync(gitignore) ? await readFile(gitignore, "utf8") : "";
-        if (!ignored.split("\n").includes(".hew-corpus/")) await appendFile(gitignore, `${ignored && !ignored.endsWith("\n") ? "\n" : ""}.hew-corpus/\n`);
-        process.stdout.write(`wrote ${[...files.keys()].join(", ")}\nnext: hew-corpus validate\n`);
+        const missing = IGNORED.filter((entry) => !ignored.split("\n").includes(entry));
+        if (missing.length > 0) await appendFile(gitignore, `${ignored && !ignored.endsWith("\n") ? "\n" : ""}${missing.join("\n")}\n`);
+        process.stdout.write(
+          [
+            `wrote ${[...files.keys()].join(", ")}`,
+            "next:",
+            "  hew-corpus validate          check every Hew block with hew check",
+            "  hew-corpus stats             counts, token lengths, the export funnel",
+            "  hew-corpus export            the training set in training-set/",
+            "  hew-corpus prompt new --from v1   the next system prompt, with the failure registry's other rules",
+            "add samples as JSONL lines in corpus/samples/<category>.jsonl (the format: corpus/samples/example.jsonl)",
+          ].join("\n") + "\n",
+        );
       }),
     );
 }

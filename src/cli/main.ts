@@ -27,7 +27,10 @@ const program = new Command("hew-corpus")
   .showHelpAfterError()
   // Options belong to the command they follow, so `eval --json` and `eval show --json` stay apart.
   .enablePositionalOptions()
-  .configureOutput({ outputError: (text, write) => write(`hew-corpus: ${text.replace(/^error: /, "")}`) });
+  .configureOutput({ outputError: (text, write) => write(`hew-corpus: ${text.replace(/^error: /, "")}`) })
+  // A usage mistake (unknown flag, missing option, bad value) exits 2 like every other user error; help
+  // and --version exit 0. Subcommands registered below inherit this.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerInit(program);
 registerValidate(program);

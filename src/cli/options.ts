@@ -23,6 +23,13 @@ export function collect<T>(parse: (value: string) => T): (value: string, previou
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
 
+// Flags several commands share, spelled once: `.option(...CONFIG_OPTION)`.
+export const CONFIG_OPTION = ["-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)"] as const;
+export const HEW_OPTION = ["--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)"] as const;
+export const NO_CACHE_OPTION = ["--no-cache", "do not read or write the verdict cache"] as const;
+export const REGISTRY_OPTION = ["--registry <file>", "run registry (default: runs/registry.jsonl beside hew-corpus.config.yaml)"] as const;
+export const HUB_URL_OPTION = ["--hub-url <url>", "the Hub to talk to (default: HF_ENDPOINT, else https://huggingface.co)"] as const;
+
 /** How Hew is judged: the config, the compiler and the verdict cache (every command that runs hew). */
 export interface CheckerFlags {
   config?: string;
@@ -33,10 +40,10 @@ export interface CheckerFlags {
 
 export function addCheckerOptions(command: Command): Command {
   return command
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
-    .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
+    .option(...CONFIG_OPTION)
+    .option(...HEW_OPTION)
     .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
-    .option("--no-cache", "do not read or write the verdict cache");
+    .option(...NO_CACHE_OPTION);
 }
 
 /** Where the corpus comes from and how its blocks are judged: the flags of validate and of what builds on it. */

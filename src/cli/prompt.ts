@@ -12,7 +12,7 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
 import { checkPromptRules, formatPromptCheck, promptCheckJson, promptCheckPassed } from "../corrections/rule-examples.js";
 import { openChecker } from "../validate/open-checker.js";
-import { addCheckerOptions, type CheckerFlags } from "./options.js";
+import { addCheckerOptions, CONFIG_OPTION, type CheckerFlags } from "./options.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
 const ruleLabel = (r: SystemPromptRule) => `${r.id} [${r.category ?? "no category"}, added in ${r.addedIn}, ${exampleCount(r)}]`;
@@ -90,7 +90,7 @@ export function registerPrompt(program: Command): void {
     .command("show")
     .description("print a version's rules (or, with --rendered, the exact system message)")
     .argument("[id]", "version id (default: the latest)")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .option("--rendered", "print the system message as a model sees it")
     .action((id: string | undefined, flags: { config?: string; rendered?: boolean }) =>
       runCommand(async () => {
@@ -105,7 +105,7 @@ export function registerPrompt(program: Command): void {
     .description("rules added, removed and changed from version A to version B")
     .argument("<a>", "older version id")
     .argument("<b>", "newer version id")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .action((a: string, b: string, flags: { config?: string }) =>
       runCommand(async () => {
         const s = await store(flags.config);
@@ -120,7 +120,7 @@ export function registerPrompt(program: Command): void {
     .option("--id <id>", "new version id (default: the parent's number plus one)")
     .option("--run <run>", "only rules for the failure categories of this eval run")
     .option("--description <text>", "description of the new version")
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .action((flags: { from: string; id?: string; run?: string; description?: string; config?: string }) =>
       runCommand(async () => {
         const s = await store(flags.config);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { runCommand } from "./run-command.js";
-import { HUB_URL_OPTION } from "./push.js";
+import { HUB_URL_OPTION } from "./options.js";
 
 interface PullFlags {
   out?: string;

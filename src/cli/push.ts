@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { loadCorpus } from "../chatml/load-corpus.js";
-import { loadConfig } from "../config.js";
+import { loadConfig, noConfigNote } from "../config.js";
 import { runCommand } from "./run-command.js";
-import { REGISTRY_OPTION, openRegistry } from "./runs.js";
-
-export const HUB_URL_OPTION = ["--hub-url <url>", "the Hub to talk to (default: HF_ENDPOINT, else https://huggingface.co)"] as const;
+import { CONFIG_OPTION, HUB_URL_OPTION, REGISTRY_OPTION } from "./options.js";
+import { openRegistry } from "../train/run-registry.js";
 
 interface PushFlags {
   hubUrl?: string;
@@ -27,7 +26,7 @@ interface PushAdapterFlags extends PushFlags {
 function withCommonOptions(command: Command): Command {
   return command
     .option(...HUB_URL_OPTION)
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .option("--private", "create the repository private (an existing one keeps its visibility)")
     .option("--license <id>", "license for the card's metadata (an SPDX id such as apache-2.0)");
 }
@@ -46,7 +45,7 @@ export function registerPush(program: Command): void {
         const connection = hubConnection({ hubUrl: flags.hubUrl, requireToken: true });
         const loaded = await loadConfig(process.cwd(), flags.config);
         const exportDir = flags.export ? resolve(flags.export) : resolve(loaded.root, loaded.config.export.out);
-        const corpus = await loadCorpus(loaded.config.corpus, { cwd: loaded.root });
+        const corpus = await loadCorpus(loaded.config.corpus, { cwd: loaded.root, noMatchNote: noConfigNote(loaded) });
         const pushed = await pushDataset(connection, { repo: name, exportDir, corpus, private: flags.private, license: flags.license });
         process.stdout.write(`${pushed.created ? "created and pushed" : "pushed"} dataset ${name}: ${pushed.files.join(", ")}\n  ${pushed.commitUrl}\n`);
       }),

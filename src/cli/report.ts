@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { addPipelineOptions, checkerNotes, runPipeline, type PipelineFlags } from "./export.js";
 import { runCommand } from "./run-command.js";
-import { REGISTRY_OPTION, openRegistry } from "./runs.js";
+import { REGISTRY_OPTION } from "./options.js";
+import { openRegistry } from "../train/run-registry.js";
 
 interface ReportFlags extends PipelineFlags {
   out?: string;

@@ -1,24 +1,17 @@
 import type { Command } from "commander";
-import { join, resolve } from "node:path";
-import { loadConfig, type LoadedConfig } from "../config.js";
+import { loadConfig } from "../config.js";
 import { runRows } from "../report/run-rows.js";
 import { formatRunsMarkdown, formatRunsTable } from "../report/runs-table.js";
-import { DEFAULT_REGISTRY, RunRegistry } from "../train/run-registry.js";
+import { openRegistry } from "../train/run-registry.js";
+import { CONFIG_OPTION, REGISTRY_OPTION } from "./options.js";
 import { runCommand } from "./run-command.js";
-
-export const REGISTRY_OPTION = ["--registry <file>", "run registry (default: runs/registry.jsonl beside hew-corpus.config.yaml)"] as const;
-
-/** The registry a command reads: the flag (from where the user stands), else the default beside the config. */
-export function openRegistry(loaded: LoadedConfig, flag: string | undefined): RunRegistry {
-  return new RunRegistry(flag ? resolve(flag) : join(loaded.root, DEFAULT_REGISTRY));
-}
 
 export function registerRuns(program: Command): void {
   program
     .command("runs")
     .description("print the run registry as a table: version, samples, config, pass rate and its interval")
     .option(...REGISTRY_OPTION)
-    .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
+    .option(...CONFIG_OPTION)
     .option("--markdown", "print a Markdown table (for a README)")
     .action((flags: { registry?: string; config?: string; markdown?: boolean }) =>
       runCommand(async () => {

@@ -11,6 +11,7 @@ import { LlamaCppBackend } from "../train/llama-backend.js";
 import { trainRun } from "../train/train-run.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
+import { HEW_OPTION, REGISTRY_OPTION } from "./options.js";
 
 interface TrainFlags {
   config: string;
@@ -102,8 +103,8 @@ export function registerTrain(program: Command): void {
     .requiredOption("--config <file>", "the run config (run.yaml)")
     .option("--resume", "continue from the checkpoint in the output folder")
     .option("--eval", "then evaluate the base model with the new adapter on the eval prompts and store the results in the run record")
-    .option("--hew <path>", "hew binary that judges the eval answers (default: HEW_BIN, the config, then `hew` on PATH)")
-    .option("--registry <file>", "run registry (default: the config's registry, else runs/registry.jsonl beside hew-corpus.config.yaml)")
+    .option(...HEW_OPTION)
+    .option(REGISTRY_OPTION[0], "run registry (default: run.yaml's registry, else runs/registry.jsonl beside hew-corpus.config.yaml)")
     .option("--json", "print the run record as JSON on stdout")
     .option("--verbose", "show llama.cpp's own log")
     .action((flags: TrainFlags) =>

@@ -7,10 +7,10 @@ import { UserError, errorMessage } from "../util/errors.js";
 import { sha256Hex } from "../util/hash.js";
 import type { Checker } from "../validate/checker.js";
 import { BLOCK_FILE } from "../validate/hew-checker.js";
-import { classifyFailure } from "./classify.js";
-import { Picker } from "./picker.js";
-import { getFailureCategory } from "./registry.js";
-import type { CorrectionTemplate, TemplateInstance } from "./templates/template.js";
+import { classifyFailure } from "../failures/classify.js";
+import { Picker } from "../failures/picker.js";
+import { getFailureCategory } from "../failures/registry.js";
+import type { CorrectionTemplate, TemplateInstance } from "../failures/templates/template.js";
 
 /** `direct`: the request answered by the right program. `contrastive`: the wrong program and the compiler's words, answered by the fix. */
 export type CorrectionForm = "direct" | "contrastive";

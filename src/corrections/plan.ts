@@ -1,7 +1,7 @@
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { SystemPromptVersion } from "../schema/system-prompt.js";
 import type { RunAnswer } from "./eval-run.js";
-import { getFailureCategory } from "./registry.js";
+import { getFailureCategory } from "../failures/registry.js";
 import { proposeRules, type RuleProposal } from "./rules.js";
 
 export interface CategoryPlan {

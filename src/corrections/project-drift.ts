@@ -8,7 +8,7 @@ import { driftLabel, formatDriftGroups, formatLockDrift, lockDriftJson } from ".
 import { openChecker } from "../validate/open-checker.js";
 import { validateCorpus, type ValidateCorpusResult } from "../validate/validate-corpus.js";
 import type { ValidationProgress } from "../validate/validate-samples.js";
-import { checkExpectations, type ExpectationOutcome } from "./expectations.js";
+import { checkExpectations, type ExpectationOutcome } from "../failures/expectations.js";
 import { referenceExpectations, ruleExampleExpectations, templateExpectations } from "./shipped-expectations.js";
 
 export interface ProjectDriftOptions {

@@ -1,7 +1,7 @@
 import type { SystemPromptRule, SystemPromptVersion } from "../schema/system-prompt.js";
 import type { CheckerId } from "../schema/verdict.js";
 import type { Checker } from "../validate/checker.js";
-import { checkExpectations, type ExpectationOutcome, type HewExpectation } from "./expectations.js";
+import { checkExpectations, type ExpectationOutcome, type HewExpectation } from "../failures/expectations.js";
 
 /** A rule's examples as expectations: every good one must pass, every bad one must fail as it says. */
 export function ruleExpectations(version: SystemPromptVersion, rule: SystemPromptRule): HewExpectation[] {

@@ -1,8 +1,8 @@
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { SystemPromptRule, SystemPromptVersion } from "../schema/system-prompt.js";
 import { UserError } from "../util/errors.js";
-import type { CategoryRule } from "./category.js";
-import { failureRegistry } from "./registry.js";
+import type { CategoryRule } from "../failures/category.js";
+import { failureRegistry } from "../failures/registry.js";
 
 /** A registry rule a prompt version lacks (`add`) or holds with other words (`update`). */
 export interface RuleProposal {
@@ -45,7 +45,11 @@ export function nextVersionId(id: string): string {
  * then the added rules, introduced by the new version.
  */
 export function nextPromptVersion(parent: SystemPromptVersion, proposals: readonly RuleProposal[], id: string, description?: string): SystemPromptVersion {
-  if (proposals.length === 0) throw new UserError(`nothing to propose for ${parent.id}: it already holds every registry rule for these categories`);
+  if (proposals.length === 0) {
+    throw new UserError(
+      `nothing to propose for ${parent.id}: it already holds every registry rule for these categories; to go on, read the failures an eval left (\`hew-corpus corrections plan RUN\`) and write the next version's rules by hand`,
+    );
+  }
   const updates = new Map(proposals.filter((p) => p.change === "update").map((p) => [p.rule.id, p]));
   const rules: SystemPromptRule[] = parent.rules.map((r) => {
     const u = updates.get(r.id);

@@ -1,9 +1,9 @@
 import { relative } from "node:path";
 import type { SystemPromptStore } from "../chatml/system-prompt.js";
 import type { LoadedPromptSet } from "../eval/prompt-set.js";
-import type { HewExpectation } from "./expectations.js";
-import { Picker } from "./picker.js";
-import { failureRegistry } from "./registry.js";
+import type { HewExpectation } from "../failures/expectations.js";
+import { Picker } from "../failures/picker.js";
+import { failureRegistry } from "../failures/registry.js";
 import { versionExpectations } from "./rule-examples.js";
 
 /**

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import { cleanAnswer } from "../chatml/clean-answer.js";
-import { classifyFailure } from "../corrections/classify.js";
+import { classifyFailure } from "../failures/classify.js";
 import { renderSystemPrompt } from "../chatml/system-prompt.js";
 import type { EvalAnswer, EvalPrompt, EvalRun, EvalRunHeader, ModelSpec, Sampling } from "../schema/eval.js";
 import type { Message } from "../schema/sample.js";

@@ -13,7 +13,7 @@ import type { DropReason, Funnel } from "../schema/export.js";
 import type { Sample } from "../schema/sample.js";
 import type { SystemPromptVersion } from "../schema/system-prompt.js";
 import type { Checker } from "../validate/checker.js";
-import { describeBlock } from "../validate/report.js";
+import { describeBlockVerdict } from "../validate/report.js";
 import { validateSamples, type SampleResult } from "../validate/validate-samples.js";
 
 export type PipelineStage = "validate" | "fingerprint" | "dedup" | "tokens";
@@ -59,11 +59,11 @@ function invalidity(result: SampleResult): SampleDecision["dropped"] {
   if (result.blocks.length === 0) return { reason: "no-code", detail: "no Hew code block" };
   const first = (pred: (b: SampleResult["blocks"][number]) => boolean) => result.blocks.find(pred);
   const failed = first((b) => b.verdict?.status === "fail");
-  if (failed) return { reason: "fail", detail: describeBlock(failed) };
+  if (failed) return { reason: "fail", detail: describeBlockVerdict(failed) };
   const crashed = first((b) => b.verdict?.status === "checker-error");
-  if (crashed) return { reason: "checker-error", detail: describeBlock(crashed) };
+  if (crashed) return { reason: "checker-error", detail: describeBlockVerdict(crashed) };
   const unchecked = first((b) => b.verdict === undefined);
-  if (unchecked) return { reason: "unchecked", detail: describeBlock(unchecked) };
+  if (unchecked) return { reason: "unchecked", detail: describeBlockVerdict(unchecked) };
   return undefined;
 }
 

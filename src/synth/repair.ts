@@ -1,8 +1,8 @@
 import { cleanAnswer } from "../chatml/clean-answer.js";
 import { extractCodeBlocks } from "../chatml/code-blocks.js";
-import { classifyFailure } from "../corrections/classify.js";
+import { classifyFailure } from "../failures/classify.js";
 import { contrastiveRequest, fenced } from "../corrections/generate.js";
-import { Picker } from "../corrections/picker.js";
+import { Picker } from "../failures/picker.js";
 import { ModelRequestError, type ModelClient } from "../eval/model-client.js";
 import type { Diagnostic } from "../schema/diagnostic.js";
 import type { Message, Sample } from "../schema/sample.js";

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { LoadedConfig } from "../config.js";
 import { RunRecordSchema, type NewRunRecord, type RunRecord } from "../schema/run.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { UserError } from "../util/errors.js";
@@ -47,4 +48,9 @@ export class RunRegistry {
   private async write(records: readonly RunRecord[]): Promise<void> {
     await writeFileAtomic(this.file, records.map((r) => JSON.stringify(r) + "\n").join(""));
   }
+}
+
+/** The registry a command reads: the given file (from where the user stands), else the default beside the config. */
+export function openRegistry(loaded: LoadedConfig, file: string | undefined): RunRegistry {
+  return new RunRegistry(file ? resolve(file) : join(loaded.root, DEFAULT_REGISTRY));
 }

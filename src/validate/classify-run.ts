@@ -29,7 +29,8 @@ export function stderrDiagnostics(stderr: string, file: string): Diagnostic[] {
       source: "hew",
       file,
       span: ZERO_SPAN,
-      message: text,
+      // The code is its own field; a message that repeated it would print it twice.
+      message: prefixed ? prefixed[2]! : text,
       notes: [],
       fixes: [],
     });

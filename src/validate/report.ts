@@ -73,14 +73,19 @@ export function describeDiagnostic(d: Diagnostic): string {
   return `${d.code} ${d.message}${at}`;
 }
 
-/** `samples/x.jsonl:17 [sample-id] block 2: CODE message (line:col)` */
-export function describeBlock(b: BlockResult): string {
-  const where = `${b.file}:${b.line} [${b.sampleId}] block ${b.block.index + 1}`;
+/** `block 2: CODE message (line:col)`: the verdict of one block, for a line that already says which sample. */
+export function describeBlockVerdict(b: BlockResult): string {
+  const where = `block ${b.block.index + 1}`;
   if (!b.verdict) return `${where}: unchecked: ${b.unchecked ?? "no verdict"}`;
   if (b.verdict.status === "checker-error") return `${where}: checker-error: ${b.verdict.reason ?? "unknown"}`;
   const d = firstError(b.verdict.diagnostics);
   const more = b.verdict.diagnostics.filter((x) => x.severity === "error").length - 1;
   return `${where}: ${d ? describeDiagnostic(d) : "failed without a diagnostic"}${more > 0 ? ` (+${more} more)` : ""}`;
+}
+
+/** `samples/x.jsonl:17 [sample-id] block 2: CODE message (line:col)` */
+export function describeBlock(b: BlockResult): string {
+  return `${b.file}:${b.line} [${b.sampleId}] ${describeBlockVerdict(b)}`;
 }
 
 const ORIGIN_WORDS: Record<VerdictOrigin, string> = {

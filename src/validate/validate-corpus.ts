@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadConfig, type LoadedConfig } from "../config.js";
+import { loadConfig, noConfigNote, type LoadedConfig } from "../config.js";
 import { loadCorpus } from "../chatml/load-corpus.js";
 import type { LocatedSample } from "../chatml/jsonl.js";
 import { UserError } from "../util/errors.js";
@@ -65,7 +65,7 @@ async function compilerHere(checker: Checker, signal?: AbortSignal): Promise<Che
 async function selectSamples(options: ValidateCorpusOptions, cwd: string, loaded: LoadedConfig): Promise<LocatedSample[]> {
   const paths = options.paths ?? [];
   const patterns = loaded.config.corpus;
-  if (!options.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(patterns, { cwd: loaded.root });
+  if (!options.staged) return paths.length > 0 ? loadCorpus(paths, { cwd }) : loadCorpus(patterns, { cwd: loaded.root, noMatchNote: noConfigNote(loaded) });
   // Only staged files that belong to the corpus (or to the given paths) are judged, against the whole corpus's ids.
   return loadStagedCorpus({ corpus: { patterns, base: loaded.root }, ...(paths.length > 0 ? { only: { patterns: paths, base: cwd } } : {}) });
 }

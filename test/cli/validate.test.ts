@@ -7,9 +7,9 @@ import { sha256Hex } from "../../src/util/hash.js";
 import { VerdictCache } from "../../src/validate/verdict-cache.js";
 import { verdict } from "../helpers/fake-checker.js";
 
-const pass = recordedProgram("001-actors-pass").code;
-const pass2 = recordedProgram("017-generators-pass").code;
-const fail = recordedProgram("yield").code;
+const pass = recordedProgram("actors-pass-ledger").code;
+const pass2 = recordedProgram("generators-pass-collatz-steps").code;
+const fail = recordedProgram("generators-fail-yield-outside-gen--gen-fn-1").code;
 const NO_HEW_PATH = "/usr/bin:/bin";
 
 async function corpusDir(lines: string[]): Promise<string> {

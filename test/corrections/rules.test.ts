@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSystemPrompts, getSystemPrompt, loadSystemPrompts } from "../../src/chatml/system-prompt.js";
-import { failureRegistry } from "../../src/corrections/registry.js";
+import { failureRegistry } from "../../src/failures/registry.js";
 import { nextPromptVersion, nextVersionId, proposeRules } from "../../src/corrections/rules.js";
 import { FAILURE_CATEGORY_IDS } from "../../src/schema/corrections.js";
 import { SystemPromptVersionSchema } from "../../src/schema/system-prompt.js";

@@ -6,10 +6,10 @@ import { sampleCode, samplePrompt } from "../../src/dedup/terms.js";
 import { recordedProgram } from "../helpers/fixtures.js";
 import { corpus, located, rename } from "./samples.js";
 
-const mergeSort = recordedProgram("039-algorithms-pass-merge-sort").code;
-const account = recordedProgram("001-actors-pass-bank-account").code;
-const fibonacci = recordedProgram("017-generators-pass-fibonacci").code;
-const treeCode = recordedProgram("049-data-structures-pass-binary-tree").code;
+const mergeSort = recordedProgram("algorithms-pass-merge-sort").code;
+const account = recordedProgram("actors-pass-bank-account-eval-reference").code;
+const fibonacci = recordedProgram("generators-pass-collatz-steps").code;
+const treeCode = recordedProgram("data-structures-pass-union-find").code;
 
 const evalItems: EvalPrompt[] = [
   { id: "eval-sort", category: "algorithms", prompt: "Write a complete Hew program that sorts a vector of integers with a recursive merge sort and prints the result one number per line.", reference: mergeSort },

@@ -7,9 +7,9 @@ import type { SystemPromptStore } from "../../src/chatml/system-prompt.js";
 import { recordedProgram } from "../helpers/fixtures.js";
 import { corpus, fingerprints, located, rename } from "./samples.js";
 
-const mergeSort = recordedProgram("039-algorithms-pass-merge-sort").code;
-const account = recordedProgram("001-actors-pass-bank-account").code;
-const unrelated = ["017-generators-pass-fibonacci", "032-state-machines-pass-traffic-light", "049-data-structures-pass-binary-tree", "056-pattern-matching-pass-command-enum"].map(
+const mergeSort = recordedProgram("algorithms-pass-merge-sort").code;
+const account = recordedProgram("actors-pass-ledger").code;
+const unrelated = ["generators-pass-collatz-steps", "state-machines-pass-elevator-car", "data-structures-pass-union-find", "pattern-matching-pass-vending-machine"].map(
   (name) => recordedProgram(name).code,
 );
 
@@ -31,7 +31,7 @@ describe("dedupSamples", () => {
   // Each copy is longer than the original, so the keep policy's last resort keeps the original.
   const reformatted = `// a comment the copy added\n${mergeSort.replaceAll("    ", "        ").replace("while i < a.len()", "while   i<a.len( )")}`;
   const nearCopy = mergeSort.replace("    for x in sorted {\n", "    println(sorted.len());\n    for x in sorted {\n");
-  const renamed = rename(mergeSort, { merge: "combine", merge_sort: "sort_all", a: "left", b: "right", out: "acc", v: "items", mid: "half", data: "input", sorted: "ordered", x: "item" }).replace("9, 2, 7", "5, 3, 6");
+  const renamed = rename(mergeSort, { merge: "combine", merge_sort: "sort_all", a: "left", b: "right", out: "acc", v: "items", mid: "half", data: "input", sorted: "ordered", x: "item" }).replace("31, 4, 15", "5, 3, 6");
 
   it("finds planted exact, near and renamed duplicates by id, with file:line, and nothing between unrelated programs", () => {
     const samples = corpus(

@@ -5,8 +5,8 @@ import { recordedProgram } from "../helpers/fixtures.js";
 
 describe("fingerprintAll", () => {
   it("gives on worker threads exactly what one thread gives, in input order", async () => {
-    const base = recordedProgram("039-algorithms-pass-merge-sort").code;
-    const inputs = Array.from({ length: PARALLEL_FROM * 2 }, (_, i) => ({ prompt: `Sort list ${i}.`, code: [base.replace("9, 2, 7", `${i}, 2, 7`)] }));
+    const base = recordedProgram("algorithms-pass-merge-sort").code;
+    const inputs = Array.from({ length: PARALLEL_FROM * 2 }, (_, i) => ({ prompt: `Sort list ${i}.`, code: [base.replace("31, 4, 15", `${i}, 4, 15`)] }));
     const options = { shingle: 5, abstract: false };
     let last = 0;
     const parallel = await fingerprintAll(inputs, { ...options, threads: 2, onProgress: (done) => (last = done) });

@@ -10,21 +10,21 @@ import { evalProject } from "./project.js";
 const program = (name: string) => recordedProgram(name).code;
 
 const PROMPTS: EvalPrompt[] = [
-  { id: "actors-hits", category: "actors", prompt: "Count hits.", reference: program("003-actors-pass") },
-  { id: "generators-fib", category: "generators", prompt: "Fibonacci.", reference: program("017-generators-pass") },
-  { id: "generators-primes", category: "generators", prompt: "Primes.", reference: program("018-generators-pass") },
-  { id: "algorithms-sort", category: "algorithms", prompt: "Sort.", reference: program("039-algorithms-pass") },
+  { id: "actors-hits", category: "actors", prompt: "Count hits.", reference: program("actors-pass-job-queue-pull") },
+  { id: "generators-fib", category: "generators", prompt: "Fibonacci.", reference: program("generators-pass-collatz-steps") },
+  { id: "generators-primes", category: "generators", prompt: "Primes.", reference: program("generators-pass-word-tokens") },
+  { id: "algorithms-sort", category: "algorithms", prompt: "Sort.", reference: program("algorithms-pass-merge-sort") },
 ];
 
 /** What an older model says: a yield in main, `::` paths, and prose around a good answer. */
 const OLD: Record<string, string> = {
-  "Count hits.": `Sure, here it is:\n\`\`\`hew\n${program("003-actors-pass")}\`\`\``,
-  "Fibonacci.": `<think>gen fn</think>\n\`\`\`hew\n${program("103-generators-fail-yield-in-main")}\`\`\``,
-  "Primes.": `\`\`\`hew\n${program("018-generators-pass")}\`\`\``,
-  "Sort.": `\`\`\`hew\n${program("162-data-structures-fail-vec-new-colons")}\`\`\``,
+  "Count hits.": `Sure, here it is:\n\`\`\`hew\n${program("actors-pass-job-queue-pull")}\`\`\``,
+  "Fibonacci.": `<think>gen fn</think>\n\`\`\`hew\n${program("generators-fail-yield-outside-gen--gen-fn-not-main-1")}\`\`\``,
+  "Primes.": `\`\`\`hew\n${program("generators-pass-word-tokens")}\`\`\``,
+  "Sort.": `\`\`\`hew\n${program("data-structures-fail-legacy-path--dotted-constructors-1")}\`\`\``,
 };
 /** A newer one fixes the generator. */
-const NEW: Record<string, string> = { ...OLD, "Fibonacci.": `\`\`\`hew\n${program("017-generators-pass")}\`\`\`` };
+const NEW: Record<string, string> = { ...OLD, "Fibonacci.": `\`\`\`hew\n${program("generators-pass-collatz-steps")}\`\`\`` };
 
 describe("hew-corpus eval", () => {
   let oldServer: FakeLlamaServer;

@@ -17,52 +17,52 @@ const program = (name: string) => recordedProgram(name).code;
 /** Each prompt, and how the fake model answers it: recorded real programs, dressed the ways models dress them. */
 const SCRIPT: { prompt: EvalPrompt; reply: (attempt: number) => Reply }[] = [
   {
-    prompt: { id: "actors-hits", category: "actors", prompt: "Count page hits per URL.", reference: program("003-actors-pass") },
-    reply: () => completion(`<think>An actor with a HashMap.</think>\nHere is the program:\n\`\`\`hew\n${program("003-actors-pass")}\`\`\`\nIt counts hits.`),
+    prompt: { id: "actors-hits", category: "actors", prompt: "Count page hits per URL.", reference: program("actors-pass-job-queue-pull") },
+    reply: () => completion(`<think>An actor with a HashMap.</think>\nHere is the program:\n\`\`\`hew\n${program("actors-pass-job-queue-pull")}\`\`\`\nIt counts hits.`),
   },
   {
-    prompt: { id: "generators-fib", category: "generators", prompt: "Yield Fibonacci numbers.", reference: program("017-generators-pass") },
-    reply: () => completion(`\`\`\`\n${program("017-generators-pass")}\`\`\``, { reasoning: "gen fn with two vars" }),
+    prompt: { id: "generators-fib", category: "generators", prompt: "Yield Fibonacci numbers.", reference: program("generators-pass-collatz-steps") },
+    reply: () => completion(`\`\`\`\n${program("generators-pass-collatz-steps")}\`\`\``, { reasoning: "gen fn with two vars" }),
   },
   {
-    prompt: { id: "generators-yield", category: "generators", prompt: "Yield from main.", reference: program("017-generators-pass") },
-    reply: () => completion(program("103-generators-fail-yield-in-main")),
+    prompt: { id: "generators-yield", category: "generators", prompt: "Yield from main.", reference: program("generators-pass-collatz-steps") },
+    reply: () => completion(program("generators-fail-yield-outside-gen--gen-fn-not-main-1")),
   },
   {
-    prompt: { id: "algorithms-int", category: "algorithms", prompt: "Sum with Int.", reference: program("035-algorithms-pass") },
-    reply: () => completion(`\`\`\`hew\n${program("134-algorithms-fail-int-type")}\`\`\``),
+    prompt: { id: "algorithms-int", category: "algorithms", prompt: "Sum with Int.", reference: program("algorithms-pass-kadane-max-subarray") },
+    reply: () => completion(`\`\`\`hew\n${program("algorithms-fail-integer-type--lowercase-primitives-1")}\`\`\``),
   },
   {
-    prompt: { id: "data-structures-vec", category: "data-structures", prompt: "Make a Vec.", reference: program("050-data-structures-pass") },
-    reply: () => completion(`\`\`\`hew\n${program("162-data-structures-fail-vec-new-colons")}\`\`\``),
+    prompt: { id: "data-structures-vec", category: "data-structures", prompt: "Make a Vec.", reference: program("data-structures-pass-ring-buffer") },
+    reply: () => completion(`\`\`\`hew\n${program("data-structures-fail-legacy-path--dotted-constructors-1")}\`\`\``),
   },
   {
-    prompt: { id: "pattern-matching-enum", category: "pattern-matching", prompt: "An enum.", reference: program("056-pattern-matching-pass") },
-    reply: () => completion(`\`\`\`hew\n${program("166-pattern-matching-fail-enum-comma-variants")}\`\`\``),
+    prompt: { id: "pattern-matching-enum", category: "pattern-matching", prompt: "An enum.", reference: program("pattern-matching-pass-vending-machine") },
+    reply: () => completion(`\`\`\`hew\n${program("pattern-matching-fail-rust-enum--enum-semicolons-1")}\`\`\``),
   },
   {
     // Cut off while still thinking: no program at all.
-    prompt: { id: "state-machines-light", category: "state-machines", prompt: "A traffic light.", reference: program("032-state-machines-pass") },
+    prompt: { id: "state-machines-light", category: "state-machines", prompt: "A traffic light.", reference: program("state-machines-pass-elevator-car") },
     reply: () => completion("<think>states Red, Green, Yellow; events Tick; then", { finishReason: "length" }),
   },
   {
     // Out of tokens right before the closing fence: the program is whole, the answer is cut off.
-    prompt: { id: "algorithms-search", category: "algorithms", prompt: "Binary search.", reference: program("035-algorithms-pass") },
-    reply: () => completion(`\`\`\`hew\n${program("035-algorithms-pass")}`, { finishReason: "length" }),
+    prompt: { id: "algorithms-search", category: "algorithms", prompt: "Binary search.", reference: program("algorithms-pass-kadane-max-subarray") },
+    reply: () => completion(`\`\`\`hew\n${program("algorithms-pass-kadane-max-subarray")}`, { finishReason: "length" }),
   },
   {
     // A slow first answer: the client times out and asks again.
-    prompt: { id: "concurrency-channel", category: "concurrency", prompt: "A channel.", reference: program("043-concurrency-pass") },
-    reply: (attempt) => (attempt === 0 ? { ...completion("too late"), delayMs: 10_000 } : completion(program("043-concurrency-pass"))),
+    prompt: { id: "concurrency-channel", category: "concurrency", prompt: "A channel.", reference: program("concurrency-pass-channel-producer-main") },
+    reply: (attempt) => (attempt === 0 ? { ...completion("too late"), delayMs: 10_000 } : completion(program("concurrency-pass-channel-producer-main"))),
   },
   {
-    prompt: { id: "real-world-down", category: "real-world", prompt: "Read a file.", reference: program("082-real-world-pass") },
+    prompt: { id: "real-world-down", category: "real-world", prompt: "Read a file.", reference: program("real-world-pass-log-summary") },
     reply: () => ({ status: 500, json: { error: { message: "backend crashed" } } }),
   },
   {
     // The checker itself breaks on this one: never a pass.
-    prompt: { id: "tests-crash", category: "tests", prompt: "A test.", reference: program("073-tests-pass") },
-    reply: () => completion(`${program("073-tests-pass")}// hew-stand-in: fault=crash\n`),
+    prompt: { id: "tests-crash", category: "tests", prompt: "A test.", reference: program("tests-pass-fizzbuzz-words") },
+    reply: () => completion(`${program("tests-pass-fizzbuzz-words")}// hew-stand-in: fault=crash\n`),
   },
 ];
 
@@ -120,7 +120,7 @@ describe("the eval loop against a loopback llama-server", () => {
 
   it("cleans think tags, prose and fences before checking, and records what it stripped", () => {
     const [hits] = answersOf("actors-hits");
-    expect(hits).toMatchObject({ outcome: "pass", code: program("003-actors-pass") });
+    expect(hits).toMatchObject({ outcome: "pass", code: program("actors-pass-job-queue-pull") });
     expect(hits!.stripped).toMatchObject({ proseBefore: "Here is the program:", proseAfter: "It counts hits.", fence: { lang: "hew" } });
     expect(hits!.stripped.thinkChars).toBeGreaterThan(0);
     expect(answersOf("generators-fib")[0]).toMatchObject({ outcome: "pass", reasoning: "gen fn with two vars", raw: expect.stringContaining("```") });

@@ -6,8 +6,8 @@ import { ExportManifestSchema } from "../../src/schema/export.js";
 import { STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 
 const program = (name: string) => recordedProgram(name).code;
-const passing = ["001-actors-pass-bank-account", "017-generators-pass-fibonacci", "037-algorithms-pass-gcd-recursive", "040-algorithms-pass-sieve", "059-pattern-matching-pass-if-let"].map(program);
-const leaked = program("050-data-structures-pass-generic-stack");
+const passing = ["actors-pass-ledger", "generators-pass-collatz-steps", "algorithms-pass-modular-inverse", "algorithms-pass-prime-factors", "pattern-matching-pass-http-status"].map(program);
+const leaked = program("data-structures-pass-ring-buffer");
 const NO_HEW_PATH = "/usr/bin:/bin";
 
 const line = (id: string, prompt: string, answer: string) =>
@@ -16,11 +16,11 @@ const line = (id: string, prompt: string, answer: string) =>
 const SAMPLES = [
   ...passing.map((code, i) => sampleLine(`good-${i}`, code)),
   line("copy-of-good-0", "The same bank account again, in other words.", "```hew\n" + passing[0] + "```"),
-  sampleLine("failing", program("yield")),
-  sampleLine("crashing", `${program("005-actors-pass-pid-field")}// hew-stand-in: fault=crash\n`),
+  sampleLine("failing", program("generators-fail-yield-outside-gen--gen-fn-1")),
+  sampleLine("crashing", `${program("actors-pass-token-bucket-limiter")}// hew-stand-in: fault=crash\n`),
   line("no-code", "What is Hew?", "An actor-oriented language."),
   sampleLine("leaking", leaked),
-  line("too-long", `${"Please read this very long preamble about merge sorting. ".repeat(150)}Now sort.`, "```hew\n" + program("039-algorithms-pass-merge-sort") + "```"),
+  line("too-long", `${"Please read this very long preamble about merge sorting. ".repeat(150)}Now sort.`, "```hew\n" + program("algorithms-pass-merge-sort") + "```"),
 ];
 
 const CONFIG = `corpus:
@@ -154,7 +154,11 @@ describe("hew-corpus export", () => {
     const r = await runCli(["export", "--out", "none"], { cwd: dir, env: { PATH: NO_HEW_PATH } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^  valid\s+0$/m);
-    expect(r.stderr).toMatch(/\[good-0\] unchecked: .*hew not found/);
+    expect(r.stderr).toMatch(/^  corpus\/samples\/a\.jsonl:1 \[good-0\] unchecked: block 1: unchecked: hew not found/m);
+    // Each left-out sample is one line, naming its place once.
+    const leftOut = r.stderr.split("\n").filter((l) => /^  \S+\.jsonl:\d+ \[/.test(l));
+    expect(new Set(leftOut).size).toBe(leftOut.length);
+    expect(leftOut.every((l) => l.match(/\.jsonl:\d+/g)!.length === 1)).toBe(true);
     expect(r.stderr).toMatch(/hew-corpus: nothing to export/);
   });
 

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -7,42 +6,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const STAND_IN = join(REPO_ROOT, "test", "stand-in", "hew");
-export const SHARED = resolve(REPO_ROOT, "..", "shared");
-export const VERDICTS_DIR = join(SHARED, "hew-verdicts");
 
-export interface RecordedVerdict {
-  file: string;
-  sha256: string;
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  diagnostics: { code: string; severity: string; message: string }[];
-  compiler: string;
-  textExitCode: number;
-  textStderr: string;
-}
-
-let records: RecordedVerdict[] | undefined;
-
-/** The 200 programs with verdicts recorded from the real checker. */
-export function recordedVerdicts(): RecordedVerdict[] {
-  records ??= readFileSync(join(VERDICTS_DIR, "verdicts.jsonl"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as RecordedVerdict);
-  return records;
-}
-
-export function programText(record: RecordedVerdict): string {
-  return readFileSync(join(VERDICTS_DIR, record.file), "utf8");
-}
-
-/** A recorded program by a fragment of its file name, e.g. "001-actors-pass". */
-export function recordedProgram(nameFragment: string): { record: RecordedVerdict; code: string } {
-  const record = recordedVerdicts().find((r) => r.file.includes(nameFragment));
-  if (!record) throw new Error(`no recorded program matches ${nameFragment}`);
-  return { record, code: programText(record) };
-}
+export { VERDICTS_DIR, programText, recordedProgram, recordedPrograms, recordedVerdicts, type RecordedVerdict } from "../fixtures/hew/recorded.js";
 
 export function tempDir(prefix = "hew-corpus-test-"): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));

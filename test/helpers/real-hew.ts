@@ -19,5 +19,5 @@ export function realHew(): string | undefined {
 }
 
 export const REAL_HEW = realHew();
-export const SKIP_REASON = "no real hew: set HEW_BIN=../shared/hew/bin/hew or put hew on PATH to run the integration tests";
+export const SKIP_REASON = "no real hew: set HEW_BIN=/path/to/hew or put hew on PATH to run the integration tests";
 if (!REAL_HEW) console.warn(`integration tests skipped: ${SKIP_REASON}`);

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI_ARGV, STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 
-const pass = recordedProgram("001-actors-pass").code;
-const fail = recordedProgram("yield").code;
+const pass = recordedProgram("actors-pass-ledger").code;
+const fail = recordedProgram("generators-fail-yield-outside-gen--gen-fn-1").code;
 
 // Git must not pick up the machine's own config (a global core.hooksPath, a template's hooks).
 const GIT_ENV: NodeJS.ProcessEnv = {

@@ -7,7 +7,7 @@ import { REPO_ROOT, STAND_IN, recordedProgram, runCli, sampleLine, tempDir, type
 import { seedRuns, writeRegistry } from "../report/registry-fixture.js";
 import { startLoopbackHub, type LoopbackHub } from "./loopback-hub.js";
 
-const programs = ["002-actors-pass", "004-actors-pass", "009-supervisors-pass", "yield"].map((f) => recordedProgram(f).code);
+const programs = ["actors-pass-chat-room-broadcast", "actors-pass-string-cache-ttl", "supervisors-pass-payment-rest-for-one", "generators-fail-yield-outside-gen--gen-fn-1"].map((f) => recordedProgram(f).code);
 
 describe("hew-corpus push and pull against a loopback hub", () => {
   let hub: LoopbackHub;

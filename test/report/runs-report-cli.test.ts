@@ -5,11 +5,11 @@ import type { ReportData } from "../../src/report/report-data.js";
 import { REPO_ROOT, STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 import { writeRegistry } from "./registry-fixture.js";
 
-const pass = recordedProgram("002-actors-pass").code;
-const pass2 = recordedProgram("004-actors-pass").code;
-// Passes, and is close enough to the eval set's bank-account reference to count as a leak.
-const leaking = recordedProgram("001-actors-pass").code;
-const fail = recordedProgram("yield").code;
+const pass = recordedProgram("actors-pass-chat-room-broadcast").code;
+const pass2 = recordedProgram("actors-pass-string-cache-ttl").code;
+// Passes, and is the eval set's bank-account reference itself: a leak.
+const leaking = recordedProgram("actors-pass-bank-account-eval-reference").code;
+const fail = recordedProgram("generators-fail-yield-outside-gen--gen-fn-1").code;
 
 /** The JSON a report embeds: what its charts were drawn from. */
 function embeddedData(html: string): ReportData {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { parseSamplesJsonl } from "../../src/chatml/jsonl.js";
-import { classifyFailure } from "../../src/corrections/classify.js";
+import { classifyFailure } from "../../src/failures/classify.js";
 import { sampleCode } from "../../src/dedup/terms.js";
 import { SampleSchema } from "../../src/schema/sample.js";
 import { formatSynthResult } from "../../src/synth/report.js";

@@ -10,7 +10,7 @@ import { hew, verdict } from "../helpers/fake-checker.js";
 import { recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 import { REAL_HEW, SKIP_REASON } from "../helpers/real-hew.js";
 
-const assignToLet = recordedProgram("130-algorithms-fail-assign-to-let");
+const assignToLet = recordedProgram("algorithms-fail-rust-syntax--assign-to-let");
 const recordedDiagnostics = DiagnosticArraySchema.parse(assignToLet.record.diagnostics);
 
 /** A diagnostic whose one fix replaces the given text of `code` (found by its UTF-8 byte offsets). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyRun, stderrDiagnostics } from "../../src/validate/classify-run.js";
+import { describeDiagnostic } from "../../src/validate/report.js";
 import type { ProcessResult } from "../../src/validate/run-process.js";
 import { recordedProgram } from "../helpers/fixtures.js";
 
@@ -16,14 +17,17 @@ const run = (over: Partial<ProcessResult>): ProcessResult => ({
 
 describe("verdict rules", () => {
   it("passes exit 0 with no error diagnostic, warnings kept", () => {
-    const { record } = recordedProgram("047-concurrency-pass-scope-fork");
+    const { record } = recordedProgram("algorithms-pass-unused-variable-warning");
     const out = classifyRun(run({ stdout: record.stdout }), "main.hew", 1000);
     expect(out.status).toBe("pass");
-    expect(out.diagnostics.map((d) => [d.code, d.severity])).toEqual([["ObligationUnderReleased", "warning"]]);
+    expect(out.diagnostics.map((d) => [d.code, d.severity])).toEqual([
+      ["UnusedVariable", "warning"],
+      ["dead_store", "warning"],
+    ]);
   });
 
   it("fails exit 1 with the recorded diagnostics", () => {
-    const { record } = recordedProgram("-fail-");
+    const { record } = recordedProgram("algorithms-fail-rust-syntax--assign-to-let");
     const out = classifyRun(run({ exitCode: 1, stdout: record.stdout }), "main.hew", 1000);
     expect(out.status).toBe("fail");
     expect(out.diagnostics.map((d) => d.code)).toEqual(record.diagnostics.map((d) => d.code));
@@ -36,6 +40,7 @@ describe("verdict rules", () => {
       ["E_CODEGEN_FRONT_LLVM", "hew", "error"],
       ["E_MESSAGE", "hew", "error"],
     ]);
+    expect(out.diagnostics.map((d) => describeDiagnostic(d))).toEqual(["E_CODEGEN_FRONT_LLVM verify failed", "E_MESSAGE Error: hew.toml: bad edition"]);
     expect(stderrDiagnostics("warning: x\n", "f")).toEqual([]);
   });
 
@@ -49,8 +54,8 @@ describe("verdict rules", () => {
     ["nothing", run({ stdout: "" }), /empty stdout/],
     ["the wrong shape", run({ exitCode: 1, stdout: '[{"code": 7}]' }), /not the hew check JSON contract \(at 0\.code/],
     ["exit 1 with nothing", run({ exitCode: 1, stdout: "[]" }), /exit code 1 without any error diagnostic/],
-    ["exit 1 with warnings only", run({ exitCode: 1, stdout: recordedProgram("047-concurrency-pass-scope-fork").record.stdout }), /without any error/],
-    ["exit 0 with an error", run({ exitCode: 0, stdout: recordedProgram("-fail-").record.stdout }), /exit code 0 with \d+ error/],
+    ["exit 1 with warnings only", run({ exitCode: 1, stdout: recordedProgram("algorithms-pass-unused-variable-warning").record.stdout }), /without any error/],
+    ["exit 0 with an error", run({ exitCode: 0, stdout: recordedProgram("algorithms-fail-rust-syntax--assign-to-let").record.stdout }), /exit code 0 with \d+ error/],
   ])("gives checker-error, never pass, for %s", (_name, result, reason) => {
     const out = classifyRun(result, "main.hew", 1000);
     expect(out.status).toBe("checker-error");

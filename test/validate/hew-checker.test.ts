@@ -65,7 +65,7 @@ describe("hewChecker against the stand-in", () => {
     ["empty-fail", /exit code 1 without any error diagnostic/],
     ["bad-shape", /not the hew check JSON contract/],
   ])("turns the %s fault into checker-error", async (fault, reason) => {
-    const { code } = recordedProgram("001-actors-pass");
+    const { code } = recordedProgram("actors-pass-ledger");
     const verdict = await standIn({ HEW_STANDIN_FAULT: fault }).check(code);
     expect(verdict.status).toBe("checker-error");
     expect(verdict.reason).toMatch(reason);
@@ -74,7 +74,7 @@ describe("hewChecker against the stand-in", () => {
   it("turns a fault marked in the code into checker-error for that block only", async () => {
     const checker = standIn();
     expect((await checker.check("// hew-stand-in: fault=garbage\nfn main() {}\n")).status).toBe("checker-error");
-    expect((await checker.check(recordedProgram("001-actors-pass").code)).status).toBe("pass");
+    expect((await checker.check(recordedProgram("actors-pass-ledger").code)).status).toBe("pass");
   });
 
   it("fails with the codegen text that hew prints outside the JSON", async () => {
