@@ -16,6 +16,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ["failures"],
   ["eval", "export"],
   ["corrections", "report", "train", "hook"],
+  ["synth", "ingest"],
   ["hub"],
   ["cli"],
   ["index.ts"],
