@@ -117,16 +117,16 @@ export function registerEval(program: Command): void {
     .option("--gguf <file>", "a local GGUF model, run in-process by node-llama-cpp")
     .option("--lora <file=scale>", "a LoRA adapter file for --gguf; scale defaults to 1 (repeatable)", collect(parseLoraFile))
     .option("--context-size <n>", "tokens of context per answer for --gguf (default 8192)", parsePositiveInt)
-    .option("--threads <n>", "CPU threads for --gguf (default: llama.cpp's choice)", parsePositiveInt)
+    .option("--threads <n>", "CPU threads for --gguf (default: the cores the load average leaves free, at least 1)", parsePositiveInt)
     .option("-n, --answers <n>", "answers per prompt; above 1 also reports pass@k", parsePositiveInt)
     .option("--temperature <t>", "sampling temperature (default 0)", parseNumber)
     .option("--top-p <p>", "nucleus sampling", parseNumber)
     .option("--max-tokens <n>", "tokens per answer (default 2048)", parsePositiveInt)
     .option("--seed <n>", "seed of the first answer; answer i uses seed + i (default 0)", parseNonNegativeInt)
-    .option("-j, --concurrency <n>", "model requests at once (default 4)", parsePositiveInt)
+    .option("-j, --concurrency <n>", "model requests at once (default: the server's slots, else 4)", parsePositiveInt)
     .option("--checks <n>", "hew processes at once (default: the config's, then available parallelism)", parsePositiveInt)
-    .option("--timeout <ms>", "per model request (default 300000)", parsePositiveInt)
-    .option("--retries <n>", "tries again after a 5xx, 429, timeout or failed connection (default 3)", parseNonNegativeInt)
+    .option("--timeout <ms>", "per model request, from when it is sent (default 300000)", parsePositiveInt)
+    .option("--retries <n>", "tries again after a 429, 502, 503, 504, a timeout or a failed connection (default 3)", parseNonNegativeInt)
     .option("--system-prompt <version>", "system-prompt version to send (default: the latest)")
     .option("--no-system-prompt", "send no system message")
     .option("--prompts <file>", "prompt set (default: the config's evalPrompts)")
@@ -144,7 +144,8 @@ export function registerEval(program: Command): void {
     .action((flags: EvalFlags) =>
       runCommand(async () => {
         const config = await loadConfig(process.cwd(), flags.config);
-        const progress = createProgress("eval");
+        // Off a terminal, a line per 10 answers: a local model on a busy CPU can take many minutes.
+        const progress = createProgress("eval", undefined, 10);
         try {
           const { summary, file } = await evaluateModel({
             config,

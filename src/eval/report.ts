@@ -16,7 +16,7 @@ export function describeModel(model: ModelSpec): string {
     const lora = model.lora.map((l) => ` lora ${l.id}×${l.scale}`).join("");
     return `${model.model} at ${model.url}${lora}`;
   }
-  return `${model.path}${model.lora.map((l) => ` + ${l.path}×${l.scale}`).join("")}`;
+  return `${model.path}${model.lora.map((l) => ` + ${l.path}×${l.scale}`).join("")}${model.threads === undefined ? "" : ` on ${model.threads} thread${model.threads === 1 ? "" : "s"}`}`;
 }
 
 const OUTCOME_WORDS: [keyof EvalSummary["outcomes"], string][] = [
@@ -63,7 +63,12 @@ export function formatEvalSummary(s: EvalSummary, { top = 5 }: ReportOptions = {
     lines.push(table(s.unknownFailures.slice(0, top).map((g) => [`  ${g.group}`, String(g.answers), `e.g. ${g.example}`]), new Set([1])));
   }
   const noVerdict = s.outcomes["checker-error"] + s.outcomes.unchecked + s.outcomes["model-error"];
-  if (noVerdict > 0) lines.push("", `warning: ${noVerdict} answers have no real verdict or no answer; they count as misses`);
+  if (noVerdict > 0) {
+    lines.push("", `warning: ${noVerdict} answers have no real verdict or no answer; they count as misses`);
+    const words = new Map(OUTCOME_WORDS);
+    for (const f of s.firstErrors) lines.push(`  first ${words.get(f.outcome)} (${f.example}): ${f.error.split("\n")[0]}`);
+  }
+  if (s.unfinished) lines.push("", `warning: the run did not finish (no end record): ${s.overall.answers} answers were saved before it stopped`);
   return lines.join("\n");
 }
 

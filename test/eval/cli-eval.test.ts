@@ -32,7 +32,7 @@ describe("hew-corpus eval", () => {
   let dir: string;
 
   beforeAll(async () => {
-    oldServer = await startFakeLlamaServer((r) => completion(OLD[r.messages.at(-1)!.content]!));
+    oldServer = await startFakeLlamaServer((r) => completion(OLD[r.messages.at(-1)!.content]!), { adapters: [{ id: 0, path: "v7.gguf", scale: 1 }] });
     newServer = await startFakeLlamaServer((r) => completion(NEW[r.messages.at(-1)!.content]!));
     dir = await evalProject(PROMPTS);
   });
