@@ -75,7 +75,7 @@ function retryAfterMs(header: string | null): number | undefined {
 }
 
 /** How a failed connection reads to a person: `ECONNREFUSED`, not undici's bare "fetch failed". */
-function connectionFailure(err: unknown): string {
+export function connectionFailure(err: unknown): string {
   const cause = err instanceof Error ? (err.cause as { code?: string; message?: string } | undefined) : undefined;
   return cause?.code ?? cause?.message ?? errorMessage(err);
 }

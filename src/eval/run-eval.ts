@@ -74,9 +74,9 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
   let done = 0;
   options.onProgress?.({ done, total });
 
-  const answer = async (prompt: EvalPrompt, sample: number): Promise<EvalAnswer> => {
+  const answer = async (prompt: EvalPrompt, sample: number, index: number): Promise<EvalAnswer> => {
     const messages: Message[] = [...(system === null ? [] : [{ role: "system" as const, content: system }]), { role: "user", content: prompt.prompt }];
-    const base = { type: "answer" as const, promptId: prompt.id, category: prompt.category, sample, prompt: prompt.prompt };
+    const base = { type: "answer" as const, promptId: prompt.id, category: prompt.category, sample, index, prompt: prompt.prompt };
     let t0 = 0;
     let completion: Completion;
     try {
@@ -126,9 +126,9 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
   const log = await options.openLog?.(header);
   try {
     const answers = await Promise.all(
-      options.prompts.flatMap((prompt) =>
+      options.prompts.flatMap((prompt, p) =>
         Array.from({ length: n }, async (_, sample) => {
-          const result = await answer(prompt, sample);
+          const result = await answer(prompt, sample, p * n + sample);
           await log?.append(result);
           options.onProgress?.({ done: ++done, total });
           return result;

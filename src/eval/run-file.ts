@@ -81,7 +81,8 @@ export function parseEvalRun(text: string, file: string): EvalRun {
   const end = ends[0]?.value as EvalRunEnd | undefined;
   return {
     header: end ? { ...header, finishedAt: end.finishedAt, wallMs: end.wallMs } : header,
-    answers: records.flatMap((r) => (r.value.type === "answer" ? [r.value] : [])),
+    // stable: runs written before answers had an index keep their file order
+    answers: records.flatMap((r) => (r.value.type === "answer" ? [r.value] : [])).sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
   };
 }
 

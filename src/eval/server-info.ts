@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { ServerInfo, ServerLora } from "../schema/eval.js";
-import { UserError, errorMessage } from "../util/errors.js";
+import { UserError } from "../util/errors.js";
 import { redactSecret } from "../util/redact.js";
-import { fetchBounded, serverRoot } from "./http-client.js";
+import { connectionFailure, fetchBounded, serverRoot } from "./http-client.js";
 
 const PropsSchema = z.looseObject({ total_slots: z.number().int().positive().optional(), model_path: z.string().optional() });
 const ModelsSchema = z.looseObject({ data: z.array(z.looseObject({ id: z.string() })).min(1) });
@@ -29,7 +29,7 @@ export async function inspectServer(url: string, options: { apiKey?: string; tim
       if (options.signal?.aborted) throw err;
       // A route the server lacks, or an answer that is not JSON: that piece is unknown, not an error.
       if (err instanceof SyntaxError) return null;
-      throw new UserError(redactSecret(`cannot reach ${root}${path}: ${errorMessage((err as Error).cause ?? err)}`, options.apiKey));
+      throw new UserError(redactSecret(`cannot reach ${root}${path}: ${connectionFailure(err)}`, options.apiKey));
     }
   };
   const [props, models, adapters] = await Promise.all([get("/props", PropsSchema), get("/v1/models", ModelsSchema), get("/lora-adapters", AdaptersSchema)]);

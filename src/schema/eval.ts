@@ -177,6 +177,8 @@ export const EvalAnswerSchema = z.strictObject({
   category: EvalCategorySchema,
   /** Index of this answer among the prompt's n. */
   sample: z.number().int().nonnegative(),
+  /** Position in the run (prompts in order, n answers each): the file holds answers as they finished, readers put them back in order. */
+  index: z.number().int().nonnegative().optional(),
   prompt: z.string(),
   raw: z.string(),
   /** Reasoning the server returned apart from the answer. */
