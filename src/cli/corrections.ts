@@ -6,6 +6,7 @@ import { parseSamplesJsonl } from "../chatml/jsonl.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
 import { appendSamples } from "../corrections/corpus-file.js";
 import { readRunAnswers } from "../corrections/eval-run.js";
+import { findEvalRun } from "../eval/run-file.js";
 import { CORRECTION_FORMS, generateCorrections, type CategoryOutcome, type CorrectionForm } from "../corrections/generate.js";
 import { failureCounts, formatPlan, planCorrections } from "../corrections/plan.js";
 import { failureRegistry, getFailureCategory } from "../corrections/registry.js";
@@ -29,6 +30,11 @@ async function promptVersion(loaded: LoadedConfig, id: string | undefined) {
 }
 
 /** The failing categories of a run that have templates, most frequent first. */
+/** A run file or folder, or an eval run's id in the config's runs folder (as `eval show` and `eval compare` take). */
+function evalRunPath(ref: string, loaded: LoadedConfig): Promise<string> {
+  return findEvalRun(ref, resolve(loaded.root, loaded.config.eval.runsDir));
+}
+
 async function categoriesOfRun(run: string): Promise<FailureCategoryId[]> {
   return failureCounts(await readRunAnswers(run), 1)
     .filter((c) => c.proposedSamples > 0)
@@ -73,7 +79,7 @@ export function registerCorrections(program: Command): void {
   corrections
     .command("plan")
     .description("from an eval run: failures by category, correction samples to generate, prompt rules missing")
-    .argument("<run>", "the eval run: a JSONL file of answers, or a folder of them")
+    .argument("<run>", "the eval run: its id in the runs folder, a JSONL file of answers, or a folder of them")
     .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
     .option("-n, --per-category <n>", "correction samples to propose per failing category", parseCount, DEFAULT_PER_CATEGORY)
     .option("--prompt <id>", "system-prompt version to compare rules with (default: the latest)")
@@ -82,7 +88,7 @@ export function registerCorrections(program: Command): void {
       runCommand(async () => {
         const loaded = await loadConfig(process.cwd(), flags.config);
         const prompt = await promptVersion(loaded, flags.prompt);
-        const plan = planCorrections(await readRunAnswers(run), { perCategory: flags.perCategory, prompt });
+        const plan = planCorrections(await readRunAnswers(await evalRunPath(run, loaded)), { perCategory: flags.perCategory, prompt });
         process.stdout.write((flags.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, run)) + "\n");
       }),
     );
@@ -104,12 +110,12 @@ export function registerCorrections(program: Command): void {
       (flags: CommonFlags & { run?: string; category?: string[]; perCategory: number; seed: string; form?: CorrectionForm[]; out?: string; hew?: string; cache: boolean; dryRun?: boolean }) =>
         runCommand(async () => {
           if (!flags.run === !flags.category) throw new UserError("say what to correct: --run RUN (its failing categories) or --category ID ...");
-          const categories = flags.category ? flags.category.map((id) => getFailureCategory(id).id) : await categoriesOfRun(flags.run!);
+          const loaded = await loadConfig(process.cwd(), flags.config);
+          const categories = flags.category ? flags.category.map((id) => getFailureCategory(id).id) : await categoriesOfRun(await evalRunPath(flags.run!, loaded));
           if (categories.length === 0) {
             process.stdout.write(`${flags.run}: no failures with correction templates; nothing to generate\n`);
             return 0;
           }
-          const loaded = await loadConfig(process.cwd(), flags.config);
           const out = flags.out ? resolve(flags.out) : join(loaded.root, DEFAULT_OUT);
           const existingIds = new Set(existsSync(out) ? parseSamplesJsonl(await readTextFile(out, "sample file"), out).map((s) => s.sample.id) : []);
           const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache });

@@ -72,6 +72,24 @@ export function formatEvalSummary(s: EvalSummary, { top = 5 }: ReportOptions = {
   return lines.join("\n");
 }
 
+/**
+ * What differs between two runs besides the model: a change in pass rate across different sampling, token
+ * limits, prompts or system prompts measures those too.
+ */
+export function comparisonWarnings(before: EvalSummary, after: EvalSummary): string[] {
+  const warnings: string[] = [];
+  const differ = (what: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) warnings.push(`${before.runId} and ${after.runId} differ in ${what}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  };
+  const { maxTokens: maxA, ...samplingA } = before.sampling;
+  const { maxTokens: maxB, ...samplingB } = after.sampling;
+  differ("sampling settings", samplingA, samplingB);
+  differ("max tokens", maxA, maxB);
+  differ("prompt set", `${before.promptSet.file} v${before.promptSet.version} (${before.promptSet.prompts} prompts, sha256 ${before.promptSet.sha256.slice(0, 12)})`, `${after.promptSet.file} v${after.promptSet.version} (${after.promptSet.prompts} prompts, sha256 ${after.promptSet.sha256.slice(0, 12)})`);
+  differ("system prompt", before.systemPromptVersion, after.systemPromptVersion);
+  return warnings;
+}
+
 export type Change = "better" | "worse" | "no clear change";
 
 export interface RateChange {
