@@ -3,6 +3,8 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { parseSamplesJsonl } from "../chatml/jsonl.js";
+import { loadSamples, resolveCorpusFiles } from "../chatml/load-corpus.js";
+import { AdmissionIndex } from "../dedup/admission.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
 import { appendSamples } from "../corrections/corpus-file.js";
 import { readRunAnswers } from "../corrections/eval-run.js";
@@ -117,7 +119,17 @@ export function registerCorrections(program: Command): void {
             return 0;
           }
           const out = flags.out ? resolve(flags.out) : join(loaded.root, DEFAULT_OUT);
-          const existingIds = new Set(existsSync(out) ? parseSamplesJsonl(await readTextFile(out, "sample file"), out).map((s) => s.sample.id) : []);
+          const inOut = existsSync(out) ? parseSamplesJsonl(await readTextFile(out, "sample file"), out).map((s) => s.sample) : [];
+          const existingIds = new Set(inOut.map((s) => s.id));
+          // Refused here what the export's dedup would drop later: against the corpus, the out file and each other.
+          // A corpus with no sample file yet (the first corrections run) has nothing to repeat.
+          const files = await resolveCorpusFiles(loaded.config.corpus, { cwd: loaded.root }).catch((err: unknown) => {
+            if (err instanceof UserError) return [];
+            throw err;
+          });
+          const corpus = (await loadSamples(files, { cwd: loaded.root })).map((s) => s.sample).filter((s) => !existingIds.has(s.id));
+          const { threshold, shingle, abstract } = loaded.config.dedup;
+          const admission = new AdmissionIndex([...corpus, ...inOut], { threshold, shingle, abstract });
           const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache });
           try {
             const outcomes = await generateCorrections(categories, {
@@ -126,6 +138,7 @@ export function registerCorrections(program: Command): void {
               seed: flags.seed,
               forms: flags.form,
               existingIds,
+              admission,
               signal: interruptSignal(),
             });
             process.stdout.write(formatOutcomes(outcomes, flags.perCategory) + "\n");

@@ -1,4 +1,5 @@
 import { extractCodeBlocks } from "../chatml/code-blocks.js";
+import type { AdmissionIndex, DuplicateFinding } from "../dedup/admission.js";
 import type { Diagnostic } from "../schema/diagnostic.js";
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { Sample } from "../schema/sample.js";
@@ -27,6 +28,8 @@ export interface GenerateCorrectionsOptions {
   forms?: readonly CorrectionForm[];
   /** Sample ids the corpus already holds; they are not produced again. */
   existingIds?: ReadonlySet<string>;
+  /** The corpus by the export's dedup rules: a sample it would drop as a duplicate is not admitted. */
+  admission?: AdmissionIndex;
   signal?: AbortSignal;
 }
 
@@ -164,10 +167,14 @@ async function generateForCategory(id: FailureCategoryId, options: GenerateCorre
       batch.push({ template, form, instance, wording: new Picker(`${seed}:${template.id}:${i}:wording`) });
     }
     const judged = await Promise.all(batch.map((c) => judge(id, c, options)));
+    let dup: DuplicateFinding | undefined;
     for (const j of judged) {
       if ("rejection" in j) reject(j.rejection, j.detail);
       else if (ids.has(j.sample.id)) reject("duplicate", `${j.sample.id} is already in the corpus`);
-      else if (outcome.admitted.length < options.perCategory) {
+      else if (outcome.admitted.length >= options.perCategory) continue;
+      else if ((dup = options.admission?.admit(j.sample))) {
+        reject("duplicate", `${j.sample.id} repeats ${dup.of} (${dup.match === "near" ? `near, code ${Math.round(dup.similarity * 100)}% alike` : dup.match}); the export would drop one`);
+      } else {
         ids.add(j.sample.id);
         outcome.admitted.push(j.sample);
       }
