@@ -134,6 +134,9 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
       apiKey: options.apiKey,
       serverLora,
       maxResponseBytes: ev.maxResponseBytes,
+      // llama-server (it reports slots) answers `n` in one request, seeding choice i with seed + i as a
+      // request of its own would be; a server that does not say is asked once per answer.
+      ...(server?.slots ? { maxChoices: server.slots } : {}),
     });
     let run: EvalRun;
     try {

@@ -32,7 +32,7 @@ export interface HttpClientOptions {
   maxRetryDelayMs?: number;
   /** Largest response body read, decoded (default 4 MiB); a larger one is that answer's model error. */
   maxResponseBytes?: number;
-  /** Answers one request may ask for (the server's `n`); 1 or absent asks one answer per request. */
+  /** Answers one request may ask for (llama-server's `n`, at most its slots); 1 or absent asks one answer per request. */
   maxChoices?: number;
 }
 
@@ -235,11 +235,8 @@ export function httpModelClient(options: HttpClientOptions): ModelClient {
     complete: async (messages: readonly Message[], { seed, signal }: GenerateOptions): Promise<Completion> => (await request(messages, seed, 1, signal))[0]!,
     ...(maxChoices > 1
       ? {
-          completeMany: async (messages: readonly Message[], { seed, signal, n }: GenerateOptions & { n: number }) => {
-            const answers: Completion[] = [];
-            for (let i = 0; i < n; i += maxChoices) answers.push(...(await request(messages, seed + i, Math.min(maxChoices, n - i), signal)));
-            return answers;
-          },
+          completeMany: (messages: readonly Message[], { seed, signal, n }: GenerateOptions & { n: number }) => request(messages, seed, Math.min(n, maxChoices), signal),
+          choicesPerRequest: maxChoices,
         }
       : {}),
     close: async () => {},

@@ -35,10 +35,12 @@ export interface Completion {
 export interface ModelClient {
   complete(messages: readonly Message[], options: GenerateOptions): Promise<Completion>;
   /**
-   * Several answers in one request (a server's `n`), where the model supports it; answer i is sampled with
-   * seed + i. Absent: ask `complete` once per answer.
+   * Several answers in one request (a server's `n`), at most `choicesPerRequest` of them; answer i is
+   * sampled with seed + i, as `complete` with that seed would (llama-server seeds its n-th choice so).
+   * Absent: ask `complete` once per answer.
    */
   completeMany?(messages: readonly Message[], options: GenerateOptions & { n: number }): Promise<Completion[]>;
+  choicesPerRequest?: number;
   /** Free the model (weights, contexts, sockets). */
   close(): Promise<void>;
 }

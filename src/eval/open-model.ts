@@ -16,6 +16,8 @@ export interface OpenModelOptions {
   serverLora?: readonly ServerLora[];
   /** Largest response body read from the server, decompressed. */
   maxResponseBytes?: number;
+  /** Answers one request may ask for (the server's `n`); default 1. */
+  maxChoices?: number;
 }
 
 /** The client for a model spec: an HTTP server, or a GGUF file loaded here. */
@@ -30,6 +32,7 @@ export async function openModel(spec: ModelSpec, options: OpenModelOptions): Pro
       timeoutMs: options.timeoutMs,
       retries: options.retries,
       maxResponseBytes: options.maxResponseBytes,
+      maxChoices: options.maxChoices,
     });
   }
   const { llamaCppModelClient } = await import("./llama-cpp-client.js");

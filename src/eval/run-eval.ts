@@ -69,27 +69,36 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
     concurrency: options.concurrency,
   };
   const judge = createJudge(options.checker, { signal: options.signal });
-  const ask = pLimit(options.concurrency);
+  // Several answers in one request take as many server slots: fewer requests at once keep the slots full, not queued.
+  const perRequest = options.client.completeMany ? Math.max(1, Math.min(n, options.client.choicesPerRequest ?? 1)) : 1;
+  const ask = pLimit(Math.max(1, Math.floor(options.concurrency / perRequest)));
   const total = options.prompts.length * n;
   let done = 0;
   options.onProgress?.({ done, total });
 
-  const answer = async (prompt: EvalPrompt, sample: number, index: number): Promise<EvalAnswer> => {
+  /** Answers `first` .. `first + count - 1` of a prompt: one request for all of them where the client can. */
+  const answers = async (prompt: EvalPrompt, first: number, count: number, index: number): Promise<EvalAnswer[]> => {
     const messages: Message[] = [...(system === null ? [] : [{ role: "system" as const, content: system }]), { role: "user", content: prompt.prompt }];
-    const base = { type: "answer" as const, promptId: prompt.id, category: prompt.category, sample, index, prompt: prompt.prompt };
+    const base = (sample: number) => ({ type: "answer" as const, promptId: prompt.id, category: prompt.category, sample, index: index + sample - first, prompt: prompt.prompt });
     let t0 = 0;
-    let completion: Completion;
+    let completions: Completion[];
     try {
       // Timed from when the request leaves, not from when it joined the queue behind the others.
-      completion = await ask(() => {
+      completions = await ask(() => {
         t0 = performance.now();
-        return options.client.complete(messages, { seed: options.sampling.seed + sample, signal: options.signal });
+        const seed = options.sampling.seed + first;
+        return count === 1 ? options.client.complete(messages, { seed, signal: options.signal }).then((c) => [c]) : options.client.completeMany!(messages, { seed, n: count, signal: options.signal });
       });
     } catch (err) {
       if (!(err instanceof ModelRequestError)) throw err;
       const { code, stripped } = cleanAnswer("");
-      return { ...base, raw: "", finishReason: null, code, stripped, outcome: "model-error", error: err.message, attempts: err.attempts, generateMs: performance.now() - t0 };
+      const generateMs = performance.now() - t0;
+      return Array.from({ length: count }, (_, i) => ({ ...base(first + i), raw: "", finishReason: null, code, stripped, outcome: "model-error" as const, error: err.message, attempts: err.attempts, generateMs }));
     }
+    return Promise.all(completions.map((c, i) => score(base(first + i), c, t0)));
+  };
+
+  const score = async (base: Pick<EvalAnswer, "type" | "promptId" | "category" | "sample" | "index" | "prompt">, completion: Completion, t0: number): Promise<EvalAnswer> => {
     const generateMs = completion.requestMs ?? performance.now() - t0;
     const tooLong = completion.content.length > maxChars;
     const raw = tooLong ? completion.content.slice(0, maxChars) : completion.content;
@@ -125,20 +134,24 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
 
   const log = await options.openLog?.(header);
   try {
-    const answers = await Promise.all(
+    const chunks = Array.from({ length: Math.ceil(n / perRequest) }, (_, c) => c * perRequest);
+    const answered = await Promise.all(
       options.prompts.flatMap((prompt, p) =>
-        Array.from({ length: n }, async (_, sample) => {
-          const result = await answer(prompt, sample, p * n + sample);
-          await log?.append(result);
-          options.onProgress?.({ done: ++done, total });
-          return result;
+        chunks.map(async (first) => {
+          const results = await answers(prompt, first, Math.min(perRequest, n - first), p * n + first);
+          for (const result of results) {
+            await log?.append(result);
+            options.onProgress?.({ done: ++done, total });
+          }
+          return results;
         }),
       ),
     );
+    const all = answered.flat();
     const finished = new Date();
     const end = { finishedAt: finished.toISOString(), wallMs: finished.getTime() - started.getTime() };
-    await log?.finish({ ...end, answers: answers.length });
-    return { header: { ...header, ...end }, answers };
+    await log?.finish({ ...end, answers: all.length });
+    return { header: { ...header, ...end }, answers: all };
   } catch (err) {
     // Whichever job noticed the cancel first, the run reports it one way.
     if (options.signal?.aborted) throw new AbortError();

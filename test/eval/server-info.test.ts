@@ -96,3 +96,28 @@ describe("the run file grows as answers come", () => {
     expect(summarizeEvalRun(run).unfinished).toBeUndefined();
   });
 });
+
+describe("n answers per prompt", () => {
+  const choices = (n: number, seed: number) => ({
+    json: {
+      choices: Array.from({ length: n }, (_, i) => ({ index: i, finish_reason: "stop", message: { role: "assistant", content: `\`\`\`hew\nfn main() { println(${seed + i}); }\n\`\`\`` } })),
+    },
+  });
+
+  it("asks llama-server for all n in one request (choice i is seed + i), within its slots", async () => {
+    const server = await serve({ slots: 2 }, (r) => choices((r.n as number | undefined) ?? 1, r.seed!));
+    const dir = await evalProject(PROMPTS.slice(0, 2));
+    const { run } = await evaluateModel({ cwd: dir, model: { kind: "http", url: server.url, model: "m" }, sampling: { n: 3, temperature: 0.7, seed: 10 }, save: false });
+    // 3 answers with 2 slots: a request for 2, then one for 1, per prompt
+    expect(server.requests.map((r) => [r.n ?? 1, r.seed])).toEqual(expect.arrayContaining([[2, 10], [1, 12], [2, 10], [1, 12]]));
+    expect(server.requests).toHaveLength(4);
+    expect(run.answers.map((a) => `${a.promptId}#${a.sample}:${a.raw.match(/println\((\d+)\)/)![1]}`)).toEqual(["actors-0#0:10", "actors-0#1:11", "actors-0#2:12", "actors-1#0:10", "actors-1#1:11", "actors-1#2:12"]);
+  });
+
+  it("falls back to one request per answer on a server that does not say it is llama-server", async () => {
+    const server = await serve({}, (r) => choices(1, r.seed!));
+    const dir = await evalProject(PROMPTS.slice(0, 1));
+    await evaluateModel({ cwd: dir, model: { kind: "http", url: server.url, model: "m" }, sampling: { n: 3, temperature: 0.7, seed: 10 }, save: false });
+    expect(server.requests.map((r) => [r.n, r.seed])).toEqual(expect.arrayContaining([[undefined, 10], [undefined, 11], [undefined, 12]]));
+  });
+});
