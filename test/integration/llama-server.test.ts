@@ -23,11 +23,16 @@ const PROMPTS: EvalPrompt[] = ["Write fn main.", "Count to three.", "Say hello."
   reference: "fn main() {}",
 }));
 const SLOTS = 2;
+// A random model writes random byte tokens, and llama-server answers invalid UTF-8 with a deterministic 500
+// ("does not match the expected ... format"): the tiny vocabulary's 256 byte tokens (ids 5-260) are banned on
+// the servers that must answer, and left in on the one that shows the 500.
+const ASCII_ONLY = Array.from({ length: 256 }, (_, b) => ["--logit-bias", `${5 + b}-inf`]).flat();
 
 describe.skipIf(SKIP)("eval against a real llama-server", () => {
   let dir: string;
   let withAdapters: RunningLlamaServer;
   let plain: RunningLlamaServer;
+  let bytes: RunningLlamaServer;
   let adapterPaths: string[];
 
   beforeAll(async () => {
@@ -39,23 +44,24 @@ describe.skipIf(SKIP)("eval against a real llama-server", () => {
     await writeRandomLoraGguf(adapterPaths[0]!, { seed: 11 });
     await writeRandomLoraGguf(adapterPaths[1]!, { seed: 12 });
     const common = ["-m", model, "-c", String(512 * SLOTS), "--parallel", String(SLOTS), "--threads", "1", "--no-webui"];
-    [withAdapters, plain] = await Promise.all([
-      startLlamaServer(server.path, [...common, "--lora", adapterPaths[0]!, "--lora", adapterPaths[1]!, "--lora-init-without-apply"]),
+    [withAdapters, plain, bytes] = await Promise.all([
+      startLlamaServer(server.path, [...common, ...ASCII_ONLY, "--lora", adapterPaths[0]!, "--lora", adapterPaths[1]!, "--lora-init-without-apply"]),
+      startLlamaServer(server.path, [...common, ...ASCII_ONLY]),
       startLlamaServer(server.path, common),
     ]);
     dir = await evalProject(PROMPTS, { config: { eval: { sampling: { maxTokens: 16 } } } });
   }, SERVER_BUILD_TIMEOUT_MS);
   afterAll(async () => {
-    await withAdapters?.stop();
-    await plain?.stop();
+    await Promise.all([withAdapters?.stop(), plain?.stop(), bytes?.stop()]);
   });
 
-  const evaluate = async (url: string, lora: { id: number; scale: number }[] = [], runId?: string): Promise<EvalRun> =>
-    (await evaluateModel({ cwd: dir, model: { kind: "http", url, model: "tiny", lora }, ...(runId ? { runId } : { save: false }) })).run;
+  const evaluate = async (url: string, lora: { id: number; scale: number }[] = [], runId?: string, sampling = {}): Promise<EvalRun> =>
+    (await evaluateModel({ cwd: dir, model: { kind: "http", url, model: "tiny", lora }, sampling, ...(runId ? { runId } : { save: false }) })).run;
   const raws = (run: EvalRun) => run.answers.map((a) => a.raw);
 
   it("measures the base without --lora-id: every loaded adapter at scale 0, and says so in the header", async () => {
     const [none, base, tuned] = await Promise.all([evaluate(withAdapters.url), evaluate(plain.url), evaluate(withAdapters.url, [{ id: 0, scale: 1 }])]);
+    expect(none.answers.every((a) => a.outcome !== "model-error")).toBe(true);
     expect(raws(none)).toEqual(raws(base));
     expect(raws(tuned)).not.toEqual(raws(base));
     expect(none.header.server!.adapters).toEqual([
@@ -84,7 +90,17 @@ describe.skipIf(SKIP)("eval against a real llama-server", () => {
   });
 
   it("never retries a deterministic 500, and records the server's message", async () => {
-    const run = await evaluate(withAdapters.url, [{ id: 1, scale: 4 }]);
-    for (const a of run.answers.filter((x) => x.error?.startsWith("HTTP 500"))) expect(a.attempts).toBe(1);
+    const run = await evaluate(bytes.url);
+    const errors = run.answers.filter((a) => a.outcome === "model-error");
+    expect(errors.length).toBeGreaterThan(0);
+    for (const a of errors) expect(a).toMatchObject({ attempts: 1, error: expect.stringMatching(/^HTTP 500 from .*: The model produced output that does not match the expected .* format$/) });
+  });
+
+  it("asks for n answers in one request, and they are the answers n single requests give", async () => {
+    const sampling = { n: 2, temperature: 0.9, seed: 3 };
+    const many = await evaluate(plain.url, [], undefined, sampling);
+    const single = await evaluate(plain.url, [], undefined, { ...sampling, n: 1, seed: 4 });
+    expect(many.answers.map((a) => `${a.promptId}#${a.sample}`)).toEqual(PROMPTS.flatMap((p) => [`${p.id}#0`, `${p.id}#1`]));
+    expect(many.answers.filter((a) => a.sample === 1).map((a) => a.raw)).toEqual(raws(single));
   });
 });
