@@ -53,6 +53,7 @@ export { fingerprint, type Fingerprint, type PromptAndCode, type ShinglingOption
 export { fingerprintAll, type FingerprintAllOptions } from "./dedup/fingerprint-pool.js";
 export { findSimilarPairs, type SimilarPair } from "./dedup/similar-pairs.js";
 export { dedupSamples, type DedupOptions, type DedupResult, type DuplicateCluster, type ClusterMember } from "./dedup/dedup.js";
+export { AdmissionIndex, type AdmissionOptions, type DuplicateFinding } from "./dedup/admission.js";
 export { chooseKept, promptVersionOrder, type KeepContext, type PromptVersionOrder } from "./dedup/keep-policy.js";
 export { findContamination, type Leak, type LeakEvidence, type ContaminationOptions } from "./dedup/contamination.js";
 export { formatDuplicates, duplicatesJson } from "./dedup/report.js";
@@ -120,17 +121,22 @@ export { evaluateModel, summarizeEvalRunFile, type EvaluateModelOptions, type Ev
 export { runEval, type RunEvalOptions, type EvalProgress } from "./eval/run-eval.js";
 export { loadPromptSet, selectPrompts, type LoadedPromptSet, type PromptFilter } from "./eval/prompt-set.js";
 export { ModelRequestError, type ModelClient, type Completion, type GenerateOptions } from "./eval/model-client.js";
-export { httpModelClient, chatCompletionsUrl, type HttpClientOptions } from "./eval/http-client.js";
+export { httpModelClient, chatCompletionsUrl, serverRoot, fetchBounded, CrossOriginRedirect, DEFAULT_MAX_RESPONSE_BYTES, type HttpClientOptions, type FetchedBody } from "./eval/http-client.js";
 export { llamaCppModelClient, type LlamaCppClientOptions } from "./eval/llama-cpp-client.js";
 export { openModel, withAdapterHashes, type OpenModelOptions } from "./eval/open-model.js";
 export { passAtK, wilsonInterval, differenceInterval, Z95 } from "./eval/score.js";
 export { summarizeEvalRun, evalResultsOf } from "./eval/summary.js";
 export { messageShape, failureGroup } from "./eval/failure-group.js";
-export { evalRunFile, formatEvalRun, writeEvalRun, parseEvalRun, readEvalRun, findEvalRun } from "./eval/run-file.js";
+export { evalRunFile, formatEvalRun, writeEvalRun, openEvalRunLog, type EvalRunLog, parseEvalRun, readEvalRun, findEvalRun } from "./eval/run-file.js";
+export { inspectServer, explicitLora } from "./eval/server-info.js";
+export { localThreads } from "./eval/local-threads.js";
+export { readBoundedText, type BoundedBody } from "./eval/http-body.js";
+export { redactSecret } from "./util/redact.js";
 export {
   formatEvalSummary,
   compareEvalSummaries,
   formatComparison,
+  comparisonWarnings,
   describeModel,
   type EvalComparison,
   type RateChange,

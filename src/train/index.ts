@@ -5,5 +5,6 @@ export { backendFlags, defaultCacheDir, ensureLlamaServer, ensureNativeAddon, ty
 export { loadBinding, type Binding, type NativeModel, type NativeTrainer } from "./native/binding.js";
 export { loadTrainConfig, type LoadedTrainConfig } from "./run-config.js";
 export { DEFAULT_REGISTRY, RunRegistry } from "./run-registry.js";
+export { adapterRun, modelOfRun, recordEval, trainingRun } from "./eval-record.js";
 export { learningRateAt } from "./schedule.js";
 export { corpusIdentity, trainRun, type CorpusIdentity, type TrainRunOptions } from "./train-run.js";
