@@ -1,5 +1,6 @@
 import { HubApiError } from "@huggingface/hub";
 import { UserError, errorMessage } from "../util/errors.js";
+import { redactSecret } from "../util/redact.js";
 
 export const DEFAULT_HUB_URL = "https://huggingface.co";
 
@@ -44,10 +45,6 @@ export function parseRepoName(name: string): string {
   return name;
 }
 
-function redact(text: string, token: string | undefined): string {
-  return token ? text.replaceAll(token, "hf_***") : text;
-}
-
 /**
  * A failed Hub call as one line for the user: what we tried, the status and the Hub's own words. The token
  * is cut out of anything a server echoes back.
@@ -61,5 +58,5 @@ export function hubFailure(err: unknown, what: string, connection: HubConnection
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     reason = cause ? `cannot reach ${connection.hubUrl}: ${cause.code ?? cause.message}` : errorMessage(err);
   }
-  return new UserError(redact(`${what}: ${reason}`, connection.accessToken));
+  return new UserError(redactSecret(`${what}: ${reason}`, connection.accessToken, "hf_***"));
 }
