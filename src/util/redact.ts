@@ -5,11 +5,12 @@
 export function redactSecret(text: string, secret: string | undefined, placeholder = "***"): string {
   if (!secret) return text;
   const forms = new Set<string>();
+  forms.add(secret);
+  forms.add(encodeURIComponent(secret));
+  forms.add(Buffer.from(secret, "utf8").toString("hex"));
+  // A header echoed base64-encoded is `Bearer KEY` encoded whole; the plain `Bearer ` stays readable.
   for (const value of [secret, `Bearer ${secret}`]) {
     const bytes = Buffer.from(value, "utf8");
-    forms.add(value);
-    forms.add(encodeURIComponent(value));
-    forms.add(bytes.toString("hex"));
     // padding and the last characters depend on what follows; the stable prefix is what gives the secret away
     for (const b64 of [bytes.toString("base64"), bytes.toString("base64url")]) forms.add(b64.replace(/=+$/, "").slice(0, Math.max(4, b64.length - 4)));
   }
