@@ -3,9 +3,12 @@ import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { parseSamplesJsonl } from "../chatml/jsonl.js";
+import { loadSamples, resolveCorpusFiles } from "../chatml/load-corpus.js";
+import { AdmissionGate } from "../dedup/admission.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
 import { appendSamples } from "../corrections/corpus-file.js";
 import { readRunAnswers } from "../corrections/eval-run.js";
+import { findEvalRun } from "../eval/run-file.js";
 import { CORRECTION_FORMS, generateCorrections, type CategoryOutcome, type CorrectionForm } from "../corrections/generate.js";
 import { failureCounts, formatPlan, planCorrections } from "../corrections/plan.js";
 import { failureRegistry, getFailureCategory } from "../failures/registry.js";
@@ -29,6 +32,11 @@ async function promptVersion(loaded: LoadedConfig, id: string | undefined) {
 }
 
 /** The failing categories of a run that have templates, most frequent first. */
+/** A run file or folder, or an eval run's id in the config's runs folder (as `eval show` and `eval compare` take). */
+function evalRunPath(ref: string, loaded: LoadedConfig): Promise<string> {
+  return findEvalRun(ref, resolve(loaded.root, loaded.config.eval.runsDir));
+}
+
 async function categoriesOfRun(run: string): Promise<FailureCategoryId[]> {
   return failureCounts(await readRunAnswers(run), 1)
     .filter((c) => c.proposedSamples > 0)
@@ -73,7 +81,7 @@ export function registerCorrections(program: Command): void {
   corrections
     .command("plan")
     .description("from an eval run: failures by category, correction samples to generate, prompt rules missing")
-    .argument("<run>", "the eval run: a JSONL file of answers, or a folder of them")
+    .argument("<run>", "the eval run: its id in the runs folder, a JSONL file of answers, or a folder of them")
     .option(...CONFIG_OPTION)
     .option("-n, --per-category <n>", "correction samples to propose per failing category", parseCount, DEFAULT_PER_CATEGORY)
     .option("--prompt <id>", "system-prompt version to compare rules with (default: the latest)")
@@ -82,7 +90,7 @@ export function registerCorrections(program: Command): void {
       runCommand(async () => {
         const loaded = await loadConfig(process.cwd(), flags.config);
         const prompt = await promptVersion(loaded, flags.prompt);
-        const plan = planCorrections(await readRunAnswers(run), { perCategory: flags.perCategory, prompt });
+        const plan = planCorrections(await readRunAnswers(await evalRunPath(run, loaded)), { perCategory: flags.perCategory, prompt });
         process.stdout.write((flags.json ? JSON.stringify(plan, null, 2) : formatPlan(plan, run)) + "\n");
       }),
     );
@@ -104,14 +112,23 @@ export function registerCorrections(program: Command): void {
       (flags: CommonFlags & { run?: string; category?: string[]; perCategory: number; seed: string; form?: CorrectionForm[]; out?: string; hew?: string; cache: boolean; dryRun?: boolean }) =>
         runCommand(async () => {
           if (!flags.run === !flags.category) throw new UserError("say what to correct: --run RUN (its failing categories) or --category ID ...");
-          const categories = flags.category ? flags.category.map((id) => getFailureCategory(id).id) : await categoriesOfRun(flags.run!);
+          const loaded = await loadConfig(process.cwd(), flags.config);
+          const categories = flags.category ? flags.category.map((id) => getFailureCategory(id).id) : await categoriesOfRun(await evalRunPath(flags.run!, loaded));
           if (categories.length === 0) {
             process.stdout.write(`${flags.run}: no failures with correction templates; nothing to generate\n`);
             return 0;
           }
-          const loaded = await loadConfig(process.cwd(), flags.config);
           const out = flags.out ? resolve(flags.out) : join(loaded.root, DEFAULT_OUT);
-          const existingIds = new Set(existsSync(out) ? parseSamplesJsonl(await readTextFile(out, "sample file"), out).map((s) => s.sample.id) : []);
+          const inOut = existsSync(out) ? parseSamplesJsonl(await readTextFile(out, "sample file"), out).map((s) => s.sample) : [];
+          const existingIds = new Set(inOut.map((s) => s.id));
+          // Refused here what the export's dedup would drop later: against the corpus, the out file and each other.
+          // A corpus with no sample file yet (the first corrections run) has nothing to repeat.
+          const files = await resolveCorpusFiles(loaded.config.corpus, { cwd: loaded.root }).catch((err: unknown) => {
+            if (err instanceof UserError) return [];
+            throw err;
+          });
+          const corpus = (await loadSamples(files, { cwd: loaded.root })).map((s) => s.sample).filter((s) => !existingIds.has(s.id));
+          const admission = new AdmissionGate([...corpus, ...inOut], loaded.config.dedup);
           const { checker } = await openChecker(loaded, { hew: flags.hew, cache: flags.cache });
           try {
             const outcomes = await generateCorrections(categories, {
@@ -120,6 +137,7 @@ export function registerCorrections(program: Command): void {
               seed: flags.seed,
               forms: flags.form,
               existingIds,
+              admission,
               signal: interruptSignal(),
             });
             process.stdout.write(formatOutcomes(outcomes, flags.perCategory) + "\n");

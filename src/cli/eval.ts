@@ -3,11 +3,13 @@ import { InvalidArgumentError } from "commander";
 import { resolve } from "node:path";
 import { loadConfig } from "../config.js";
 import { evaluateModel, summarizeEvalRunFile } from "../eval/evaluate.js";
-import { compareEvalSummaries, formatComparison, formatEvalSummary } from "../eval/report.js";
+import { compareEvalSummaries, comparisonWarnings, formatComparison, formatEvalSummary } from "../eval/report.js";
 import { findEvalRun } from "../eval/run-file.js";
 import type { EvalSummary, ModelSpecInput, SamplingInput } from "../schema/eval.js";
+import { adapterRun, modelOfRun, recordEval, trainingRun } from "../train/eval-record.js";
+import { openRegistry } from "../train/run-registry.js";
 import { UserError } from "../util/errors.js";
-import { CONFIG_OPTION, HEW_OPTION, NO_CACHE_OPTION, collect, parseNonNegativeInt, parseNumber, parsePositiveInt } from "./options.js";
+import { CONFIG_OPTION, HEW_OPTION, NO_CACHE_OPTION, REGISTRY_OPTION, collect, parseNonNegativeInt, parseNumber, parsePositiveInt } from "./options.js";
 import { createProgress } from "./progress.js";
 import { interruptSignal, runCommand } from "./run-command.js";
 
@@ -40,6 +42,8 @@ interface EvalFlags {
   cache: boolean;
   json?: boolean;
   top?: number;
+  run?: string;
+  registry?: string;
 }
 
 /** `NAME=SCALE` or `NAME` (scale 1); the last `=` splits, so paths may hold one. */
@@ -117,16 +121,16 @@ export function registerEval(program: Command): void {
     .option("--gguf <file>", "a local GGUF model, run in-process by node-llama-cpp")
     .option("--lora <file=scale>", "a LoRA adapter file for --gguf; scale defaults to 1 (repeatable)", collect(parseLoraFile))
     .option("--context-size <n>", "tokens of context per answer for --gguf (default 8192)", parsePositiveInt)
-    .option("--threads <n>", "CPU threads for --gguf (default: llama.cpp's choice)", parsePositiveInt)
+    .option("--threads <n>", "CPU threads for --gguf (default: the cores the load average leaves free, at least 1)", parsePositiveInt)
     .option("-n, --answers <n>", "answers per prompt; above 1 also reports pass@k", parsePositiveInt)
     .option("--temperature <t>", "sampling temperature (default 0)", parseNumber)
     .option("--top-p <p>", "nucleus sampling", parseNumber)
     .option("--max-tokens <n>", "tokens per answer (default 2048)", parsePositiveInt)
     .option("--seed <n>", "seed of the first answer; answer i uses seed + i (default 0)", parseNonNegativeInt)
-    .option("-j, --concurrency <n>", "model requests at once (default 4)", parsePositiveInt)
+    .option("-j, --concurrency <n>", "model requests at once (default: the server's slots, else 4)", parsePositiveInt)
     .option("--checks <n>", "hew processes at once (default: the config's, then available parallelism)", parsePositiveInt)
-    .option("--timeout <ms>", "per model request (default 300000)", parsePositiveInt)
-    .option("--retries <n>", "tries again after a 5xx, 429, timeout or failed connection (default 3)", parseNonNegativeInt)
+    .option("--timeout <ms>", "per model request, from when it is sent (default 300000)", parsePositiveInt)
+    .option("--retries <n>", "tries again after a 429, 502, 503, 504, a timeout or a failed connection (default 3)", parseNonNegativeInt)
     .option("--system-prompt <version>", "system-prompt version to send (default: the latest)")
     .option("--no-system-prompt", "send no system message")
     .option("--prompts <file>", "prompt set (default: the config's evalPrompts)")
@@ -134,7 +138,9 @@ export function registerEval(program: Command): void {
     .option("--prompt <id>", "only this prompt (repeatable)", collect(String))
     .option("--run-id <id>", "name of the run file (default: eval-<date>-<time>)")
     .option("--runs-dir <dir>", "where run files go (default: the config's eval.runsDir, runs/eval)")
-    .option("--no-save", "do not write a run file")
+    .option("--no-save", "do not write a run file (nor a registry row)")
+    .option("--run <id>", "the training run this measures (v7): its base model and adapter unless --url or --gguf says otherwise; the results are recorded against it")
+    .option(...REGISTRY_OPTION)
     .option(...HEW_OPTION)
     .option(...NO_CACHE_OPTION)
     .option("--top <n>", "failure categories listed (default 5)", parsePositiveInt)
@@ -144,11 +150,17 @@ export function registerEval(program: Command): void {
     .action((flags: EvalFlags) =>
       runCommand(async () => {
         const config = await loadConfig(process.cwd(), flags.config);
-        const progress = createProgress("eval");
+        const registry = openRegistry(config, flags.registry);
+        // Named before the run, so a wrong id costs nothing; read now, so a broken registry does too.
+        const trained = flags.run ? await trainingRun(registry, flags.run) : undefined;
+        const records = await registry.list();
+        const model = modelFromFlags(flags) ?? (trained ? modelOfRun(trained) : undefined);
+        // Off a terminal, a line per 10 answers: a local model on a busy CPU can take many minutes.
+        const progress = createProgress("eval", undefined, 10);
         try {
-          const { summary, file } = await evaluateModel({
+          const { summary, file, run } = await evaluateModel({
             config,
-            model: modelFromFlags(flags),
+            model,
             sampling: samplingFromFlags(flags),
             runId: flags.runId,
             systemPrompt: flags.systemPrompt === false ? null : flags.systemPrompt,
@@ -168,7 +180,12 @@ export function registerEval(program: Command): void {
           });
           progress.stop();
           print(summary, flags);
-          if (file) process.stderr.write(`hew-corpus: saved ${file}\n`);
+          if (file) {
+            process.stderr.write(`hew-corpus: saved ${file}\n`);
+            const parent = trained?.id ?? adapterRun(records, run.header.model)?.id;
+            const row = await recordEval(registry, run, summary, parent);
+            process.stderr.write(`hew-corpus: recorded as ${row.id}${parent ? ` (eval of ${parent})` : ""} in ${registry.file}\n`);
+          }
           const missing = summary.outcomes["checker-error"] + summary.outcomes.unchecked + summary.outcomes["model-error"];
           return missing > 0 ? 1 : 0;
         } finally {
@@ -203,6 +220,7 @@ export function registerEval(program: Command): void {
         const dir = await runsDirFor(evalCommand.opts<EvalFlags>().config, flags.runsDir);
         const [before, after] = await Promise.all([a, b].map(async (ref) => summarizeEvalRunFile(await findEvalRun(ref, dir))));
         const comparison = compareEvalSummaries(before!, after!);
+        for (const warning of comparisonWarnings(before!, after!)) process.stderr.write(`hew-corpus: warning: ${warning}\n`);
         process.stdout.write((flags.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison)) + "\n");
       }),
     );

@@ -5,8 +5,22 @@ export interface Progress {
   stop(): void;
 }
 
-/** A progress bar on stderr when it is a terminal; silent otherwise (CI logs, pipes, git hooks). */
-export function createProgress(label: string, enabled = Boolean(process.stderr.isTTY)): Progress {
+/**
+ * A progress bar on stderr when it is a terminal; otherwise silent (CI logs, pipes, git hooks), or, with
+ * `lineEvery`, a plain line each time that many more are done, so a long run off a terminal shows it is alive.
+ */
+export function createProgress(label: string, enabled = Boolean(process.stderr.isTTY), lineEvery?: number): Progress {
+  if (!enabled && lineEvery) {
+    let printed = 0;
+    return {
+      update(done, total) {
+        if (done === printed || (done - printed < lineEvery && done !== total)) return;
+        printed = done;
+        process.stderr.write(`${label}: ${done}/${total}\n`);
+      },
+      stop() {},
+    };
+  }
   if (!enabled) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     { format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },

@@ -78,11 +78,20 @@ async function assertCheckerAvailable(loaded: LoadedConfig, hew: string | undefi
 async function evaluateAdapter(record: RunRecord, loaded: LoadedConfig, flags: TrainFlags, signal: AbortSignal): Promise<EvalResults> {
   const t = record.training!;
   process.stderr.write(`hew-corpus: evaluating ${record.id}: ${t.config.baseModel} with ${t.adapter.path}\n`);
-  const bar = createProgress("eval");
+  const bar = createProgress("eval", undefined, 10);
+  // The config's local eval model lends its context size and threads; the run's own threads come next.
+  const local = loaded.config.eval.model?.kind === "gguf" ? loaded.config.eval.model : undefined;
+  const threads = local?.threads ?? t.config.threads;
   try {
     const { summary, file } = await evaluateModel({
       config: loaded,
-      model: { kind: "gguf", path: t.config.baseModel, lora: [{ path: t.adapter.path, scale: 1 }] },
+      model: {
+        kind: "gguf",
+        path: t.config.baseModel,
+        lora: [{ path: t.adapter.path, scale: 1 }],
+        ...(local ? { contextSize: local.contextSize } : {}),
+        ...(threads === undefined ? {} : { threads }),
+      },
       hew: flags.hew,
       signal,
       onProgress: ({ done, total }) => bar.update(done, total),
@@ -90,7 +99,7 @@ async function evaluateAdapter(record: RunRecord, loaded: LoadedConfig, flags: T
     bar.stop();
     if (!flags.json) process.stdout.write(formatEvalSummary(summary) + "\n");
     if (file) process.stderr.write(`hew-corpus: eval run saved to ${file}\n`);
-    return evalResultsOf(summary);
+    return { ...evalResultsOf(summary), evalRun: summary.runId };
   } finally {
     bar.stop();
   }

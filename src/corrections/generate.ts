@@ -1,4 +1,5 @@
 import { extractCodeBlocks } from "../chatml/code-blocks.js";
+import type { AdmissionGate } from "../dedup/admission.js";
 import type { Diagnostic } from "../schema/diagnostic.js";
 import type { FailureCategoryId } from "../schema/corrections.js";
 import type { Sample } from "../schema/sample.js";
@@ -27,6 +28,8 @@ export interface GenerateCorrectionsOptions {
   forms?: readonly CorrectionForm[];
   /** Sample ids the corpus already holds; they are not produced again. */
   existingIds?: ReadonlySet<string>;
+  /** The corpus by the export's dedup rules: a sample it would drop as a duplicate is not admitted. */
+  admission?: AdmissionGate;
   signal?: AbortSignal;
 }
 
@@ -161,12 +164,23 @@ async function generateForCategory(id: FailureCategoryId, options: GenerateCorre
     }
     const judged = await Promise.all(batch.map((c) => judge(id, c, options)));
     for (const j of judged) {
-      if ("rejection" in j) reject(j.rejection, j.detail);
-      else if (ids.has(j.sample.id)) reject("duplicate", `${j.sample.id} is already in the corpus`);
-      else if (outcome.admitted.length < options.perCategory) {
-        ids.add(j.sample.id);
-        outcome.admitted.push(j.sample);
+      if ("rejection" in j) {
+        reject(j.rejection, j.detail);
+        continue;
       }
+      if (ids.has(j.sample.id)) {
+        reject("duplicate", `${j.sample.id} is already in the corpus`);
+        continue;
+      }
+      if (outcome.admitted.length >= options.perCategory) continue;
+      const verdict = options.admission?.consider(j.sample);
+      if (verdict?.admit === false) {
+        const why = verdict.reason === "leak" ? `leaks eval prompt ${verdict.evalIds.join(", ")}` : `repeats ${verdict.of} (${verdict.match === "near" ? `near, code ${Math.round(verdict.similarity * 100)}% alike` : verdict.match})`;
+        reject("duplicate", `${j.sample.id} ${why}; the export would drop one`);
+        continue;
+      }
+      ids.add(j.sample.id);
+      outcome.admitted.push(j.sample);
     }
   }
   return outcome;

@@ -2,14 +2,16 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
-import { ModelSpecSchema, EvalRunIdSchema, SamplingSchema, type EvalRun, type EvalSummary, type ModelSpec, type ModelSpecInput, type SamplingInput } from "../schema/eval.js";
+import { ModelSpecSchema, EvalRunIdSchema, SamplingSchema, type EvalRun, type EvalRunHeader, type EvalSummary, type ModelSpec, type ModelSpecInput, type SamplingInput } from "../schema/eval.js";
 import type { SystemPromptVersion } from "../schema/system-prompt.js";
 import { UserError, formatZodIssues } from "../util/errors.js";
 import type { Checker } from "../validate/checker.js";
 import { openChecker } from "../validate/open-checker.js";
 import { openModel, withAdapterHashes } from "./open-model.js";
 import { loadPromptSet, selectPrompts, type PromptFilter } from "./prompt-set.js";
-import { evalRunFile, readEvalRun, writeEvalRun } from "./run-file.js";
+import { evalRunFile, openEvalRunLog, readEvalRun } from "./run-file.js";
+import { explicitLora, inspectServer } from "./server-info.js";
+import { localThreads } from "./local-threads.js";
 import { runEval, type EvalProgress } from "./run-eval.js";
 import { summarizeEvalRun } from "./summary.js";
 
@@ -28,7 +30,7 @@ export interface EvaluateModelOptions {
   /** Default: the config's `evalPrompts`. */
   promptsFile?: string;
   prompts?: PromptFilter;
-  /** Model requests at once, timeout and retries (defaults: the config's `eval` section). */
+  /** Model requests at once (default: the config's, else a server's slot count, else 4), timeout and retries (defaults: the config's `eval` section). */
   concurrency?: number;
   timeoutMs?: number;
   retries?: number;
@@ -113,13 +115,29 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
   // Refuse before the expensive part, not after it.
   if (save && existsSync(file)) throw new UserError(`${file}: a run with this id exists; choose another run id`);
 
-  const concurrency = options.concurrency ?? ev.concurrency;
   const checker = options.checker ?? (await openChecker(loaded, { hew: options.hew, cache: options.cache, concurrency: options.checkConcurrency })).checker;
   try {
     // Without a compiler nothing can be scored: say so before loading or asking a model.
     await checker.identify({ signal: options.signal });
     model = await withAdapterHashes(model);
-    const client = await openModel(model, { sampling, concurrency, timeoutMs: options.timeoutMs ?? ev.timeoutMs, retries: options.retries ?? ev.retries, apiKey: options.apiKey });
+    // Chosen here, not left to llama.cpp, and recorded in the run's header: the figures depend on it.
+    if (model.kind === "gguf" && model.threads === undefined) model = { ...model, threads: localThreads() };
+    // Asked before the first request: what is served, how many at once, and which adapters a request must name.
+    const server = model.kind === "http" ? await inspectServer(model.url, { apiKey: options.apiKey, signal: options.signal }) : undefined;
+    const serverLora = model.kind === "http" && server ? explicitLora(model.lora, server, model.url) : undefined;
+    const concurrency = options.concurrency ?? ev.concurrency ?? server?.slots ?? 4;
+    const client = await openModel(model, {
+      sampling,
+      concurrency,
+      timeoutMs: options.timeoutMs ?? ev.timeoutMs,
+      retries: options.retries ?? ev.retries,
+      apiKey: options.apiKey,
+      serverLora,
+      maxResponseBytes: ev.maxResponseBytes,
+      // llama-server (it reports slots) answers `n` in one request, seeding choice i with seed + i as a
+      // request of its own would be; a server that does not say is asked once per answer.
+      ...(server?.slots ? { maxChoices: server.slots } : {}),
+    });
     let run: EvalRun;
     try {
       run = await runEval({
@@ -128,17 +146,21 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Eval
         promptSet: { file: relative(root, promptsFile), version: promptSet.set.version, sha256: promptSet.sha256, prompts: prompts.length },
         systemPrompt,
         model,
+        ...(server
+          ? { server: { ...server, adapters: server.adapters && server.adapters.map((a) => ({ ...a, scale: serverLora!.find((l) => l.id === a.id)!.scale })) } }
+          : {}),
         client,
         sampling,
         checker,
         concurrency,
+        maxAnswerChars: ev.maxAnswerChars,
+        ...(save ? { openLog: (header: EvalRunHeader) => openEvalRunLog(file, header) } : {}),
         signal: options.signal,
         onProgress: options.onProgress,
       });
     } finally {
       await client.close();
     }
-    if (save) await writeEvalRun(file, run);
     return { summary: summarizeEvalRun(run), run, ...(save ? { file } : {}) };
   } finally {
     // A checker the caller handed in stays theirs to close.

@@ -5,7 +5,7 @@ import type { Sampling } from "../schema/eval.js";
 import type { Message } from "../schema/sample.js";
 import { UserError, errorMessage } from "../util/errors.js";
 import { AbortError } from "../validate/run-process.js";
-import type { Completion, GenerateOptions, ModelClient } from "./model-client.js";
+import { ModelRequestError, type Completion, type GenerateOptions, type ModelClient } from "./model-client.js";
 
 export interface LlamaCppClientOptions {
   /** A GGUF model file. */
@@ -96,7 +96,9 @@ export async function llamaCppModelClient(options: LlamaCppClientOptions): Promi
       };
     } catch (err) {
       if (signal?.aborted) throw new AbortError();
-      throw err;
+      // A prompt longer than the context (node-llama-cpp: "Failed to compress chat history for context
+      // shift") is this answer's failure, as a server's 400 would be, not the end of the run.
+      throw new ModelRequestError(`the local model could not answer: ${errorMessage(err)}`, 1, false);
     } finally {
       session.dispose({ disposeSequence: false });
       await sequence.clearHistory();

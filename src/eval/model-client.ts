@@ -6,6 +6,14 @@ export interface GenerateOptions {
   signal?: AbortSignal;
 }
 
+/** What the server said it spent on one answer (llama-server's `timings`). */
+export interface ServerTimings {
+  promptMs: number;
+  predictedMs: number;
+  promptTokens?: number;
+  predictedTokens?: number;
+}
+
 export interface Completion {
   /** The answer text, as the model wrote it. */
   content: string;
@@ -14,8 +22,11 @@ export interface Completion {
   /** Why generation stopped: `stop`, `length` (ran out of tokens), ... */
   finishReason: string | null;
   completionTokens?: number;
-  /** Tokens of the request as the server counted them, when it says (what a hosted model bills for input). */
+  /** Tokens of the prompt, as the server counted them. */
   promptTokens?: number;
+  timings?: ServerTimings;
+  /** From sending the request that answered to its last byte (no queueing, no earlier tries). */
+  requestMs?: number;
   /** Requests it took, retries included. */
   attempts: number;
 }
@@ -23,6 +34,13 @@ export interface Completion {
 /** A model that answers chat messages: a server over HTTP, or a GGUF file loaded in this process. */
 export interface ModelClient {
   complete(messages: readonly Message[], options: GenerateOptions): Promise<Completion>;
+  /**
+   * Several answers in one request (a server's `n`), at most `choicesPerRequest` of them; answer i is
+   * sampled with seed + i, as `complete` with that seed would (llama-server seeds its n-th choice so).
+   * Absent: ask `complete` once per answer.
+   */
+  completeMany?(messages: readonly Message[], options: GenerateOptions & { n: number }): Promise<Completion[]>;
+  choicesPerRequest?: number;
   /** Free the model (weights, contexts, sockets). */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { createHash } from "node:crypto";
-import type { EvalConfig, ModelSpec } from "../schema/eval.js";
+import type { EvalConfig, ModelSpec, ServerLora } from "../schema/eval.js";
 import { UserError, errorMessage } from "../util/errors.js";
 import { httpModelClient } from "./http-client.js";
 import type { ModelClient } from "./model-client.js";
@@ -12,12 +12,28 @@ export interface OpenModelOptions {
   retries: number;
   /** Bearer token for the HTTP server. */
   apiKey?: string;
+  /** The server's whole adapter list to send (see explicitLora); default: the spec's selection as is. */
+  serverLora?: readonly ServerLora[];
+  /** Largest response body read from the server, decompressed. */
+  maxResponseBytes?: number;
+  /** Answers one request may ask for (the server's `n`); default 1. */
+  maxChoices?: number;
 }
 
 /** The client for a model spec: an HTTP server, or a GGUF file loaded here. */
 export async function openModel(spec: ModelSpec, options: OpenModelOptions): Promise<ModelClient> {
   if (spec.kind === "http") {
-    return httpModelClient({ url: spec.url, model: spec.model, lora: spec.lora, sampling: options.sampling, apiKey: options.apiKey, timeoutMs: options.timeoutMs, retries: options.retries });
+    return httpModelClient({
+      url: spec.url,
+      model: spec.model,
+      lora: options.serverLora ?? spec.lora,
+      sampling: options.sampling,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      maxResponseBytes: options.maxResponseBytes,
+      maxChoices: options.maxChoices,
+    });
   }
   const { llamaCppModelClient } = await import("./llama-cpp-client.js");
   return llamaCppModelClient({

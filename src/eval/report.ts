@@ -16,7 +16,7 @@ export function describeModel(model: ModelSpec): string {
     const lora = model.lora.map((l) => ` lora ${l.id}×${l.scale}`).join("");
     return `${model.model} at ${model.url}${lora}`;
   }
-  return `${model.path}${model.lora.map((l) => ` + ${l.path}×${l.scale}`).join("")}`;
+  return `${model.path}${model.lora.map((l) => ` + ${l.path}×${l.scale}`).join("")}${model.threads === undefined ? "" : ` on ${model.threads} thread${model.threads === 1 ? "" : "s"}`}`;
 }
 
 const OUTCOME_WORDS: [keyof EvalSummary["outcomes"], string][] = [
@@ -63,8 +63,31 @@ export function formatEvalSummary(s: EvalSummary, { top = 5 }: ReportOptions = {
     lines.push(table(s.unknownFailures.slice(0, top).map((g) => [`  ${g.group}`, String(g.answers), `e.g. ${g.example}`]), new Set([1])));
   }
   const noVerdict = s.outcomes["checker-error"] + s.outcomes.unchecked + s.outcomes["model-error"];
-  if (noVerdict > 0) lines.push("", `warning: ${noVerdict} answers have no real verdict or no answer; they count as misses`);
+  if (noVerdict > 0) {
+    lines.push("", `warning: ${noVerdict} answers have no real verdict or no answer; they count as misses`);
+    const words = new Map(OUTCOME_WORDS);
+    for (const f of s.firstErrors) lines.push(`  first ${words.get(f.outcome)} (${f.example}): ${f.error.split("\n")[0]}`);
+  }
+  if (s.unfinished) lines.push("", `warning: the run did not finish (no end record): ${s.overall.answers} answers were saved before it stopped`);
   return lines.join("\n");
+}
+
+/**
+ * What differs between two runs besides the model: a change in pass rate across different sampling, token
+ * limits, prompts or system prompts measures those too.
+ */
+export function comparisonWarnings(before: EvalSummary, after: EvalSummary): string[] {
+  const warnings: string[] = [];
+  const differ = (what: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b)) warnings.push(`${before.runId} and ${after.runId} differ in ${what}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  };
+  const { maxTokens: maxA, ...samplingA } = before.sampling;
+  const { maxTokens: maxB, ...samplingB } = after.sampling;
+  differ("sampling settings", samplingA, samplingB);
+  differ("max tokens", maxA, maxB);
+  differ("prompt set", `${before.promptSet.file} v${before.promptSet.version} (${before.promptSet.prompts} prompts, sha256 ${before.promptSet.sha256.slice(0, 12)})`, `${after.promptSet.file} v${after.promptSet.version} (${after.promptSet.prompts} prompts, sha256 ${after.promptSet.sha256.slice(0, 12)})`);
+  differ("system prompt", before.systemPromptVersion, after.systemPromptVersion);
+  return warnings;
 }
 
 export type Change = "better" | "worse" | "no clear change";

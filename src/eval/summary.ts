@@ -74,7 +74,12 @@ export function summarizeEvalRun({ header, answers }: EvalRun): EvalSummary {
     unknownFailures: unknown.sort(byCountThenName((g) => g.group)),
     proseLeaks: answers.filter((a) => a.stripped.proseBefore !== "" || a.stripped.proseAfter !== "").length,
     truncated: answers.filter((a) => a.finishReason === "length").length,
-    wallMs: header.wallMs,
+    firstErrors: (["model-error", "checker-error", "unchecked"] as const).flatMap((outcome) => {
+      const first = answers.find((a) => a.outcome === outcome && a.error);
+      return first ? [{ outcome, error: first.error!, example: `${first.promptId}#${first.sample}` }] : [];
+    }),
+    wallMs: header.wallMs ?? 0,
+    ...(header.finishedAt === undefined ? { unfinished: true as const } : {}),
   };
 }
 

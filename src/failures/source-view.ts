@@ -17,6 +17,15 @@ export function looksLikeProse(line: string): boolean {
   return tokens.filter((t) => PLAIN_WORD.test(t)).length / tokens.length >= 0.7;
 }
 
+/**
+ * A markdown line where code was expected: a heading (`### Step 2`), a list item (`- spawn it`, `1. Define`),
+ * a bold note (`**Note:** ...`) or a label alone on its line (`Output:`). None of these starts valid Hew
+ * (`#[test]` is an attribute, not a heading).
+ */
+export function looksLikeMarkdown(line: string): boolean {
+  return /^\s*(#{1,6}\s+\S|[-*+]\s+[A-Za-z]|\d+[.)]\s+[A-Za-z]|\*\*[^*]+\*\*|[A-Z][A-Za-z ]{0,40}:\s*$)/.test(line);
+}
+
 export function isFenceLine(line: string): boolean {
   return /^\s*```/.test(line);
 }

@@ -1,5 +1,6 @@
 import { HubApiError } from "@huggingface/hub";
 import { UserError, errorMessage } from "../util/errors.js";
+import { redactSecret } from "../util/redact.js";
 
 export const DEFAULT_HUB_URL = "https://huggingface.co";
 
@@ -42,28 +43,6 @@ export function hubConnection({ hubUrl, requireToken = false, env = process.env 
 export function parseRepoName(name: string): string {
   if (!/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(name)) throw new UserError(`${name}: expected a repository as namespace/name`);
   return name;
-}
-
-/**
- * The token in the forms a server may echo it: as is, hex, and inside base64 at each of the three alignments
- * (the part of the base64 text that depends on the token alone). Matched in any case. (URL-encoding leaves
- * a Hub token, letters, digits and `_`, as it is.)
- */
-function tokenForms(token: string): string[] {
-  const forms = [token, Buffer.from(token).toString("hex")];
-  for (let offset = 0; offset < 3; offset++) {
-    const b64 = Buffer.from("\0".repeat(offset) + token).toString("base64").replace(/=+$/, "");
-    // Characters touched by the padding bytes before the token or by what follows it vary; the middle does not.
-    forms.push(b64.slice(Math.ceil((offset * 4) / 3), b64.length - 3));
-  }
-  return forms;
-}
-
-/** Cut the token out of text a server sent back, in every form tokenForms knows. */
-export function redact(text: string, token: string | undefined): string {
-  if (!token) return text;
-  const pattern = new RegExp(tokenForms(token).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
-  return text.replace(pattern, "hf_***");
 }
 
 /** The Hub's last answer, as far as it matters for an error: what was asked, the status, and its first bytes. */
@@ -114,5 +93,5 @@ export function hubFailure(err: unknown, what: string, connection: HubConnection
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     reason = cause ? `cannot reach ${connection.hubUrl}: ${cause.code ?? cause.message}` : errorMessage(err);
   }
-  return new UserError(redact(`${what}: ${reason}`, connection.accessToken));
+  return new UserError(redactSecret(`${what}: ${reason}`, connection.accessToken, "hf_***"));
 }

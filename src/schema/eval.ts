@@ -53,6 +53,17 @@ export type SamplingInput = z.input<typeof SamplingSchema>;
 export const ServerLoraSchema = z.strictObject({ id: z.number().int().nonnegative(), scale: z.number() });
 export type ServerLora = z.infer<typeof ServerLoraSchema>;
 
+/** What an HTTP server said about itself; null where it has no such route (only llama-server has them all). */
+export const ServerInfoSchema = z.strictObject({
+  /** The model it serves (`/v1/models`, else `/props` model_path). */
+  model: z.string().nullable(),
+  /** Requests it answers at once (`/props` total_slots). */
+  slots: z.number().int().positive().nullable(),
+  /** Its LoRA adapters (`/lora-adapters`), each with the scale this run sent (0: not applied). */
+  adapters: z.array(z.strictObject({ id: z.number().int().nonnegative(), path: z.string(), scale: z.number() })).nullable(),
+});
+export type ServerInfo = z.infer<typeof ServerInfoSchema>;
+
 /** A LoRA adapter file (GGUF) loaded next to a local model. */
 export const LoraFileSchema = z.strictObject({
   path: z.string().min(1),
@@ -76,7 +87,7 @@ export const GgufModelSchema = z.strictObject({
   lora: z.array(LoraFileSchema).default([]),
   /** Tokens of context per parallel answer. */
   contextSize: z.number().int().positive().default(8192),
-  /** CPU threads for generation (default: llama.cpp's choice). */
+  /** CPU threads for generation (default: the cores the load average leaves free, at least 1). */
   threads: z.number().int().positive().optional(),
 });
 
@@ -92,12 +103,16 @@ export const EvalConfigSchema = z.strictObject({
   /** The model to ask when the command line names none. */
   model: ModelSpecSchema.optional(),
   sampling: SamplingSchema.prefault({}),
-  /** Model requests at once (parallel sequences for a local model). */
-  concurrency: z.number().int().positive().default(4),
-  /** Per request, covering the whole answer. */
+  /** Model requests at once (parallel sequences for a local model); default: a server's slot count, else 4. */
+  concurrency: z.number().int().positive().optional(),
+  /** Per request, from when it is sent, covering the whole answer. */
   timeoutMs: z.number().int().positive().default(300_000),
-  /** Further tries after a 5xx, a 429, a timeout or a failed connection. */
+  /** Further tries after a 429, 502, 503, 504, a timeout or a failed connection. */
   retries: z.number().int().nonnegative().default(3),
+  /** Largest response body read from a server, decompressed; a larger one is that answer's model error. */
+  maxResponseBytes: z.number().int().positive().default(4 * 1024 * 1024),
+  /** Longest answer stored; a longer one is cut here, flagged `rawTruncated` and counted a model error. */
+  maxAnswerChars: z.number().int().positive().default(256 * 1024),
   /** System-prompt version sent with every prompt (default: the latest). */
   systemPrompt: z.string().optional(),
 });
@@ -142,9 +157,12 @@ export const EvalRunHeaderSchema = z.strictObject({
   format: z.literal(1),
   runId: EvalRunIdSchema,
   startedAt: z.string(),
-  finishedAt: z.string(),
-  wallMs: z.number().nonnegative(),
+  /** Absent in a run file still being written, or one whose run was killed (then its end record is missing too). */
+  finishedAt: z.string().optional(),
+  wallMs: z.number().nonnegative().optional(),
   model: ModelSpecSchema,
+  /** What the HTTP server reported about itself at the start. */
+  server: ServerInfoSchema.optional(),
   sampling: SamplingSchema,
   systemPrompt: z.strictObject({ version: z.string(), sha256: z.string(), text: z.string() }).nullable(),
   promptSet: PromptSetRefSchema,
@@ -159,6 +177,8 @@ export const EvalAnswerSchema = z.strictObject({
   category: EvalCategorySchema,
   /** Index of this answer among the prompt's n. */
   sample: z.number().int().nonnegative(),
+  /** Position in the run (prompts in order, n answers each): the file holds answers as they finished, readers put them back in order. */
+  index: z.number().int().nonnegative().optional(),
   prompt: z.string(),
   raw: z.string(),
   /** Reasoning the server returned apart from the answer. */
@@ -177,10 +197,26 @@ export const EvalAnswerSchema = z.strictObject({
   attempts: z.number().int().nonnegative(),
   generateMs: z.number().nonnegative(),
   completionTokens: z.number().int().nonnegative().optional(),
+  promptTokens: z.number().int().nonnegative().optional(),
+  /** What the server said it spent (llama-server's `timings`). */
+  timings: z
+    .strictObject({
+      promptMs: z.number().nonnegative(),
+      predictedMs: z.number().nonnegative(),
+      promptTokens: z.number().int().nonnegative().optional(),
+      predictedTokens: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  /** `raw` was cut at the run's maxAnswerChars. */
+  rawTruncated: z.literal(true).optional(),
 });
 export type EvalAnswer = z.infer<typeof EvalAnswerSchema>;
 
-export const EvalRunRecordSchema = z.discriminatedUnion("type", [EvalRunHeaderSchema, EvalAnswerSchema]);
+/** The last line of a finished run: answers are written as they come, so the end is only known at the end. */
+export const EvalRunEndSchema = z.strictObject({ type: z.literal("end"), finishedAt: z.string(), wallMs: z.number().nonnegative(), answers: z.number().int().nonnegative() });
+export type EvalRunEnd = z.infer<typeof EvalRunEndSchema>;
+
+export const EvalRunRecordSchema = z.discriminatedUnion("type", [EvalRunHeaderSchema, EvalAnswerSchema, EvalRunEndSchema]);
 
 export interface EvalRun {
   header: EvalRunHeader;
@@ -224,6 +260,10 @@ export const EvalSummarySchema = z.strictObject({
   proseLeaks: z.number().int().nonnegative(),
   /** Answers that ran out of tokens. */
   truncated: z.number().int().nonnegative(),
+  /** For each outcome without a verdict (model error, checker error, unchecked): the first answer's reason. */
+  firstErrors: z.array(z.strictObject({ outcome: AnswerOutcomeSchema, error: z.string(), example: z.string() })).default([]),
   wallMs: z.number().nonnegative(),
+  /** The run file has no end record: the run was killed or is still going; what it holds is counted. */
+  unfinished: z.literal(true).optional(),
 });
 export type EvalSummary = z.infer<typeof EvalSummarySchema>;

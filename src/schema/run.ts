@@ -59,6 +59,8 @@ export const EvalResultsSchema = z.looseObject({
   /** The model or adapter that was evaluated, e.g. base model + adapter path or an API model name. */
   model: z.string().optional(),
   promptSet: z.string().optional(),
+  /** The eval run file's id (runs/eval/<id>.jsonl) these results summarise. */
+  evalRun: z.string().optional(),
 });
 export type EvalResults = z.infer<typeof EvalResultsSchema>;
 

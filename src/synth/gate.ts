@@ -33,9 +33,9 @@ export async function loadGrowContext({ config, root }: LoadedConfig, outFiles: 
     knownRequests: [...corpus.map((s) => samplePrompt(s.sample)), ...evalItems.map((e) => e.prompt)],
     gate: (rejudge) =>
       new AdmissionGate(
-        rejudge ? corpus.filter((s) => !rejudge.has(s.sample.id)) : corpus,
-        evalItems,
+        (rejudge ? corpus.filter((s) => !rejudge.has(s.sample.id)) : corpus).map((s) => s.sample),
         config.dedup,
+        evalItems,
       ),
   };
 }

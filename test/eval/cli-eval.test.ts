@@ -32,7 +32,7 @@ describe("hew-corpus eval", () => {
   let dir: string;
 
   beforeAll(async () => {
-    oldServer = await startFakeLlamaServer((r) => completion(OLD[r.messages.at(-1)!.content]!));
+    oldServer = await startFakeLlamaServer((r) => completion(OLD[r.messages.at(-1)!.content]!), { adapters: [{ id: 0, path: "v7.gguf", scale: 1 }] });
     newServer = await startFakeLlamaServer((r) => completion(NEW[r.messages.at(-1)!.content]!));
     dir = await evalProject(PROMPTS);
   });
@@ -98,11 +98,25 @@ describe("hew-corpus eval", () => {
     expect(bad.stderr).toMatch(/hew-corpus\.config\.yaml:\d+: eval\.sampling\.temperature: /);
   });
 
-  it("exits 1 and says so when the server gives no answer", async () => {
-    const r = await runCli(["eval", "--url", `http://127.0.0.1:${await closedPort()}/`, "--model", "m", "--retries", "0", "--no-save", "--category", "actors"], { cwd: dir });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/answers 1: pass 0, fail 0, model error 1/);
-    expect(r.stdout).toMatch(/warning: 1 answers have no real verdict or no answer/);
+  it("says in one line that the server cannot be reached, before the first prompt", async () => {
+    const port = await closedPort();
+    const r = await runCli(["eval", "--url", `http://127.0.0.1:${port}/`, "--model", "m", "--retries", "0", "--no-save", "--category", "actors"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^hew-corpus: cannot reach http://127\\.0\\.0\\.1:${port}/\\S+: ECONNREFUSED\n$`));
+  });
+
+  it("exits 1 and gives the first reason when answers are model errors", async () => {
+    const failing = await startFakeLlamaServer(() => ({ status: 500, json: { error: { message: "The model produced output that does not match the expected format" } } }));
+    try {
+      const r = await runCli(["eval", "--url", failing.url, "--model", "m", "--no-save", "--category", "generators"], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/answers 2: pass 0, fail 0, model error 2/);
+      expect(r.stdout).toMatch(/warning: 2 answers have no real verdict or no answer/);
+      expect(r.stdout).toMatch(/^ {2}first model error \(generators-\w+#0\): HTTP 500 from \S+: The model produced output that does not match the expected format$/m);
+      expect(failing.requests).toHaveLength(2);
+    } finally {
+      await failing.close();
+    }
   });
 
   it("explains a user's mistake in one line, without a stack trace, and before asking the model", async () => {
@@ -128,5 +142,5 @@ describe("hew-corpus eval", () => {
     expect(bad.stderr).toMatch(/option '--lora-id <id=scale>' argument 'x' is invalid\. expected ID=SCALE/);
     expect(newServer.requests.length).toBe(before);
     expect(existsSync(join(dir, "runs", "eval", "v7.jsonl"))).toBe(true);
-  });
+  }, 180_000);
 });

@@ -79,11 +79,30 @@ async function send(res: ServerResponse, reply: Reply): Promise<void> {
   res.end(body);
 }
 
+/** What the stand-in says about itself on llama-server's own routes; each absent one answers 404, as vLLM's would. */
+export interface FakeServerInfo {
+  /** `GET /lora-adapters` */
+  adapters?: { id: number; path: string; scale: number }[];
+  /** `GET /props` total_slots */
+  slots?: number;
+  /** `GET /v1/models` */
+  model?: string;
+}
+
+function infoReply(url: string | undefined, info: FakeServerInfo): Reply | undefined {
+  if (url === "/lora-adapters" && info.adapters) return { json: info.adapters };
+  if (url === "/props" && info.slots) return { json: { total_slots: info.slots, model_path: "/models/fake.gguf" } };
+  if (url === "/v1/models" && info.model) return { json: { object: "list", data: [{ id: info.model, object: "model" }] } };
+  return undefined;
+}
+
 /** An OpenAI-compatible server on 127.0.0.1 that answers `/v1/chat/completions` as the responder says. */
-export async function startFakeLlamaServer(respond: Responder): Promise<FakeLlamaServer> {
+export async function startFakeLlamaServer(respond: Responder, info: FakeServerInfo = {}): Promise<FakeLlamaServer> {
   const requests: ChatRequest[] = [];
   const server = createServer((req, res) => {
     void (async () => {
+      const about = req.method === "GET" ? infoReply(req.url, info) : undefined;
+      if (about) return send(res, about);
       if (req.method !== "POST" || req.url !== "/v1/chat/completions") return send(res, { status: 404, json: { error: { message: "not found" } } });
       const request = JSON.parse(await readBody(req)) as ChatRequest;
       requests.push(request);

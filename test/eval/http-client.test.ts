@@ -31,7 +31,15 @@ describe("OpenAI-compatible HTTP client", () => {
   it("sends the messages, sampling, seed and LoRA selection, and keeps reasoning apart from the answer", async () => {
     const client = await clientFor(() => completion("fn main() {}", { reasoning: "a main is enough", tokens: 7 }), { lora: [{ id: 0, scale: 0.5 }] });
     const answer = await client.complete(messages, { seed: 42 });
-    expect(answer).toEqual({ content: "fn main() {}", reasoning: "a main is enough", finishReason: "stop", completionTokens: 7, promptTokens: 10, attempts: 1 });
+    expect(answer).toEqual({
+      content: "fn main() {}",
+      reasoning: "a main is enough",
+      finishReason: "stop",
+      completionTokens: 7,
+      promptTokens: 10,
+      requestMs: expect.any(Number),
+      attempts: 1,
+    });
     expect(server!.requests[0]).toMatchObject({
       model: "qwen-4b",
       messages,
@@ -56,11 +64,28 @@ describe("OpenAI-compatible HTTP client", () => {
     expect((await client.complete(messages, { seed: 0 })).finishReason).toBe("length");
   });
 
-  it("retries a 500 and answers with the retry's completion", async () => {
-    const client = await clientFor((_, i) => (i < 2 ? { status: 500, json: { error: { message: "slot unavailable" } } } : completion("fn main() {}")));
+  it("retries a 503 and a 502 and answers with the retry's completion", async () => {
+    const client = await clientFor((_, i) => (i < 2 ? { status: 503 - i, json: { error: { message: "slot unavailable" } } } : completion("fn main() {}")));
     const answer = await client.complete(messages, { seed: 0 });
     expect(answer).toMatchObject({ content: "fn main() {}", attempts: 3 });
     expect(server!.requests).toHaveLength(3);
+  });
+
+  it("does not retry a 500: the same payload and seed give the same failure", async () => {
+    const message = "The model produced output that does not match the expected format";
+    const client = await clientFor(() => ({ status: 500, json: { error: { code: 500, message, type: "server_error" } } }));
+    const err = await client.complete(messages, { seed: 0 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ attempts: 1, retryable: false, message: expect.stringMatching(new RegExp(`HTTP 500 from .*: ${message}$`)) });
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it("records the server's timings and usage, and the time from sending the request", async () => {
+    const reply = completion("fn main() {}", { tokens: 5 });
+    (reply.json as Record<string, unknown>).timings = { prompt_n: 12, prompt_ms: 3.5, predicted_n: 5, predicted_ms: 41.25 };
+    const client = await clientFor(() => ({ ...reply, delayMs: 50 }));
+    const answer = await client.complete(messages, { seed: 0 });
+    expect(answer).toMatchObject({ timings: { promptMs: 3.5, predictedMs: 41.25, promptTokens: 12, predictedTokens: 5 }, completionTokens: 5, promptTokens: 10 });
+    expect(answer.requestMs).toBeGreaterThanOrEqual(45);
   });
 
   it("gives up after the retries with the server's message and the number of tries", async () => {
@@ -80,7 +105,7 @@ describe("OpenAI-compatible HTTP client", () => {
   });
 
   it("times out a slow answer and retries it", async () => {
-    const client = await clientFor((_, i) => (i === 0 ? { ...completion("too late"), delayMs: 10_000 } : completion("fn main() {}")), { timeoutMs: 200 });
+    const client = await clientFor((_, i) => (i === 0 ? { ...completion("too late"), delayMs: 10_000 } : completion("fn main() {}")), { timeoutMs: 1500 });
     const answer = await client.complete(messages, { seed: 0 });
     expect(answer).toMatchObject({ content: "fn main() {}", attempts: 2 });
   });

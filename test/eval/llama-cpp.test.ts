@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateModel } from "../../src/eval/evaluate.js";
 import { llamaCppModelClient } from "../../src/eval/llama-cpp-client.js";
-import type { ModelClient } from "../../src/eval/model-client.js";
+import { ModelRequestError, type ModelClient } from "../../src/eval/model-client.js";
 import { readEvalRun } from "../../src/eval/run-file.js";
 import { loadConfig } from "../../src/config.js";
 import { sha256Hex } from "../../src/util/hash.js";
@@ -57,6 +57,14 @@ describe("local GGUF models through node-llama-cpp", () => {
     const adapted = await tuned.complete(messages, { seed: 1 });
     expect(adapted.completionTokens).toBeGreaterThan(0);
     expect(adapted.content).not.toBe(plain.content);
+  });
+
+  it("makes a prompt longer than the context that answer's model error, and goes on answering", async () => {
+    const long = [{ role: "system" as const, content: "Follow this rule. ".repeat(300) }, messages[1]!];
+    const err = await base.complete(long, { seed: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelRequestError);
+    expect(err).toMatchObject({ retryable: false, message: expect.stringMatching(/^the local model could not answer: /) });
+    expect((await base.complete(messages, { seed: 1 })).completionTokens).toBeGreaterThan(0);
   });
 
   it("says which file is missing instead of crashing in native code", async () => {

@@ -1,6 +1,6 @@
 import type { FailureCategory } from "../category.js";
 import templates from "../templates/prose-leak.js";
-import { isFenceLine, looksLikeProse } from "../source-view.js";
+import { isFenceLine, looksLikeMarkdown, looksLikeProse } from "../source-view.js";
 
 // Prose is read as code, so it always fails in the parser; the line the parser stopped on tells prose from code.
 export default {
@@ -16,6 +16,10 @@ export default {
     {
       description: "a line of English prose where the parser expected code",
       where: (d, source) => d.source === "hew-parser" && looksLikeProse(source.lineOf(d)) && source.lineOf(d).trim(),
+    },
+    {
+      description: "a markdown heading, list item, bold note or label between items of the program",
+      where: (d, source) => d.source === "hew-parser" && looksLikeMarkdown(source.lineOf(d)) && source.lineOf(d).trim(),
     },
   ],
   rules: [

@@ -5,7 +5,7 @@ export default {
   id: "rust-syntax",
   title: "Other Rust habits",
   description:
-    "Rust forms Hew does not have: `let mut`, macros (`println!`, `format!`, `vec!`), `struct`/`class`/`interface`, `#[derive]`, `&self` and `&x` borrows, range patterns, `impl Drop`, assigning to a `let`, keywords used as names.",
+    "Rust forms Hew does not have: `let mut`, macros (`println!`, `format!`, `vec!`), `struct`/`class`/`interface`, `#[derive]`, `&self` and `&x` borrows, `&str` and lifetimes, `mod`, `Box`/`Rc`/`dyn`, one-line `extern \"C\" fn` declarations, range patterns, `impl Drop`, assigning to a `let`, keywords used as names.",
   matchers: [
     { description: "`let mut` or `mut` in a pattern", message: /reserved word `mut`|unexpected `mut`|found `mut`/ },
     { description: "a keyword used as a name", codes: ["InvalidPattern", "MissingExpression", "Other"], message: /reserved word `\w+`|`\w+` is a reserved word/ },
@@ -15,6 +15,17 @@ export default {
     { description: "a range pattern", codes: ["UnexpectedToken"], message: /expected `=>`, found `\.\.=?`/ },
     { description: "a `&` borrow or `&self` receiver", message: /found `&`|`&` is not a prefix operator/ },
     { description: "a borrowed type outside an extern signature", codes: ["BorrowTypeOutsideExternSignature"] },
+    { description: "a borrowed type (`&str`, `&T`) in ordinary code", codes: ["Other"], message: /`&T` is only allowed in `extern` function signatures/ },
+    { description: "a `self` parameter written Rust's way (`self: &Self`, `&mut self`)", codes: ["Other"], message: /`self` is not a valid parameter name/ },
+    { description: "a lifetime (`'a`, `&'a str`)", codes: ["InvalidLiteral"], where: (d, source) => /<'[a-z_]\w*\s*[,>]|&'[a-z_]\w*\b|'static\b/.exec(source.lineOf(d))?.[0] },
+    {
+      description: "a Rust-style `extern \"C\" fn` declaration (Hew declares them in an `extern \"C\" { }` block)",
+      codes: ["UnexpectedToken"],
+      message: /expected `\{`, found `fn`/,
+      where: (d, source) => /^\s*(pub\s+)?(unsafe\s+)?extern\s+"C"\s+fn\b/.exec(source.lineOf(d))?.[0].trim(),
+    },
+    { description: "a Rust item Hew does not have (`mod`, `static`, `macro_rules!`, `extern crate`)", codes: ["Other"], message: /^expected item .*found identifier `(mod|static|macro_rules|crate)`/ },
+    { description: "a Rust standard type (`Box`, `Rc`, `RefCell`, `dyn Trait`)", codes: ["UndefinedType"], message: /^unknown type `(Box|Rc|RefCell|Cell|Cow|Arc|dyn)`/ },
     { description: "`impl Drop` instead of `#[resource]`", codes: ["InvalidOperation"], message: /`impl Drop` is not supported/ },
     { description: "a `#[resource]` close written the wrong way", codes: ["ResourceCloseSourceUnsupported", "ResourceMissingClose", "ResourceCloseMustReturnUnit"] },
     { description: "assignment to a `let` binding", codes: ["MutabilityError"], message: /cannot assign to immutable/ },
