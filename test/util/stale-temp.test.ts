@@ -37,7 +37,7 @@ describe("temp files left by killed runs", () => {
     process.env.TMPDIR = tmp;
     const checker = hewChecker({ bin: STAND_IN, concurrency: 1 });
     try {
-      expect((await checker.check(recordedProgram("001-actors-pass").code)).status).toBe("pass");
+      expect((await checker.check(recordedProgram("actors-pass-ledger").code)).status).toBe("pass");
       expect(existsSync(left)).toBe(false);
       expect((await readdir(tmp)).filter((n) => n.startsWith(`hew-corpus-${process.pid}-`))).toHaveLength(1);
     } finally {
