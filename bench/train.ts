@@ -14,7 +14,7 @@ import { backendFlags, defaultCacheDir, ensureNativeAddon } from "../src/train/n
 import { loadBinding } from "../src/train/native/binding.js";
 import { llamaSourceVersion, preparedLlamaSource } from "../src/train/native/llama-source.js";
 import { sha256Hex } from "../src/util/hash.js";
-import { writeTinyLlamaGguf } from "../test/helpers/tiny-gguf.js";
+import { writeTinyLlamaGguf } from "../support/tiny-gguf.js";
 import type { Figure } from "./figure.js";
 
 const run = promisify(execFile);
