@@ -4,12 +4,14 @@ import { benchHook } from "./hook.js";
 import { benchValidate } from "./validate.js";
 import { benchDedup } from "./dedup.js";
 import { benchTrainFigures } from "./train.js";
+import { benchTrainRealFigures } from "./train-real.js";
 
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
   dedup: benchDedup,
   hook: benchHook,
   train: benchTrainFigures,
+  "train-real": benchTrainRealFigures,
 };
 
 const wanted = process.argv.slice(2);
