@@ -5,6 +5,7 @@ import { benchValidate } from "./validate.js";
 import { benchDedup } from "./dedup.js";
 import { benchTrainFigures } from "./train.js";
 import { benchSynth } from "./synth.js";
+import { benchTrainRealFigures } from "./train-real.js";
 
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<Figure[]>> = {
   hook: benchHook,
   train: benchTrainFigures,
   synth: benchSynth,
+  "train-real": benchTrainRealFigures,
 };
 
 const wanted = process.argv.slice(2);

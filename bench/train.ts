@@ -14,7 +14,7 @@ import { backendFlags, defaultCacheDir, ensureNativeAddon } from "../src/train/n
 import { loadBinding } from "../src/train/native/binding.js";
 import { llamaSourceVersion, preparedLlamaSource } from "../src/train/native/llama-source.js";
 import { sha256Hex } from "../src/util/hash.js";
-import { writeTinyLlamaGguf } from "../test/helpers/tiny-gguf.js";
+import { writeTinyLlamaGguf } from "../support/tiny-gguf.js";
 import type { Figure } from "./figure.js";
 
 const run = promisify(execFile);
@@ -47,7 +47,7 @@ const MODELS = {
   "14M": { embeddingLength: 512, layers: 4, heads: 8, feedForwardLength: 1536, contextLength: 1024, seed: 3 },
 } as const;
 
-async function buildFinetune(): Promise<string> {
+export async function buildFinetune(): Promise<string> {
   const cacheDir = defaultCacheDir();
   const source = await llamaSourceVersion();
   const flags = backendFlags({ backend: "cpu" });
@@ -64,7 +64,7 @@ async function buildFinetune(): Promise<string> {
 }
 
 /** Wall time and peak resident memory of a command, through GNU time when the machine has it. */
-async function measured(cmd: string, args: string[]): Promise<{ seconds: number; peakRssMiB: number | null; stdout: string }> {
+export async function measured(cmd: string, args: string[]): Promise<{ seconds: number; peakRssMiB: number | null; stdout: string }> {
   const gnuTime = existsSync("/usr/bin/time");
   const argv = gnuTime ? ["-f", "PEAK_RSS_KB=%M", cmd, ...args] : args;
   const t0 = performance.now();

@@ -66,6 +66,9 @@ public:
         const Napi::Object opts = info[1].IsObject() ? info[1].As<Napi::Object>() : Napi::Object::New(info.Env());
         llama_model_params mp = llama_model_default_params();
         if (opts.Has("gpuLayers")) mp.n_gpu_layers = opts.Get("gpuLayers").As<Napi::Number>().Int32Value();
+        // repacked weight buffers (CPU_REPACK for Q4_K, Q4_0, ...) have no OUT_PROD, which the backward pass
+        // needs for every weight: keep the weights as the file stores them
+        mp.use_extra_bufts = false;
         model = llama_model_load_from_file(path.c_str(), mp);
         if (!model) throw_with_log(info.Env(), "cannot load the model " + path);
     }

@@ -30,12 +30,21 @@ ggml_opt_optimizer_params LoraTrainer::optimizer_params(void * userdata) {
 }
 
 LoraTrainer::LoraTrainer(llama_model * model, const TrainerOptions & opts)
-    : model(model), batch(llama_batch_init((int32_t) opts.context_length, 0, 1)), n_ctx(opts.context_length), optimizer(opts.optimizer) {
+    : model(model), batch(new llama_batch(llama_batch_init((int32_t) opts.context_length, 0, 1))), n_ctx(opts.context_length), optimizer(opts.optimizer) {
     char arch_buf[128];
     if (llama_model_meta_val_str(model, "general.architecture", arch_buf, sizeof(arch_buf)) < 0) {
         throw std::runtime_error("the base model has no general.architecture");
     }
     arch = arch_buf;
+
+    // the adapter comes first, so that the context's graph budget counts its nodes
+    adapter.reset(llama_adapter_lora_init(model, opts.adapter_path.c_str()));
+    if (!adapter) throw std::runtime_error("cannot load the LoRA adapter " + opts.adapter_path);
+    for (auto & [name, w] : adapter->ab_map) {
+        if (w.a->type != GGML_TYPE_F32 || w.b->type != GGML_TYPE_F32) {
+            throw std::runtime_error("adapter tensor " + name + " is not F32 and cannot be trained");
+        }
+    }
 
     llama_context_params cp = llama_context_default_params();
     cp.n_ctx = n_ctx;
@@ -48,24 +57,15 @@ LoraTrainer::LoraTrainer(llama_model * model, const TrainerOptions & opts)
     cp.type_k = GGML_TYPE_F32;
     cp.type_v = GGML_TYPE_F32;
     cp.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
-    ctx = llama_init_from_model(model, cp);
+    ctx.reset(llama_init_from_model(model, cp));
     if (!ctx) throw std::runtime_error("cannot create a llama.cpp context for training");
 
-    adapter = llama_adapter_lora_init(model, opts.adapter_path.c_str());
-    if (!adapter) {
-        llama_free(ctx);
-        throw std::runtime_error("cannot load the LoRA adapter " + opts.adapter_path);
-    }
     float scale = 1.0f;
-    if (llama_set_adapters_lora(ctx, &adapter, 1, &scale) != 0) {
-        llama_adapter_lora_free(adapter);
-        llama_free(ctx);
+    llama_adapter_lora * attached = adapter.get();
+    if (llama_set_adapters_lora(ctx.get(), &attached, 1, &scale) != 0) {
         throw std::runtime_error("cannot attach the LoRA adapter to the context");
     }
     for (auto & [name, w] : adapter->ab_map) {
-        if (w.a->type != GGML_TYPE_F32 || w.b->type != GGML_TYPE_F32) {
-            throw std::runtime_error("adapter tensor " + name + " is not F32 and cannot be trained");
-        }
         ggml_set_param(w.a);
         ggml_set_param(w.b);
     }
@@ -78,16 +78,8 @@ LoraTrainer::LoraTrainer(llama_model * model, const TrainerOptions & opts)
     op.get_opt_pars_ud = this;
     op.optimizer_type = optimizer;
     op.grad_accum = opts.grad_accum;
-    llama_opt_init(ctx, model, op);
-    result = ggml_opt_result_init();
-}
-
-LoraTrainer::~LoraTrainer() {
-    ggml_opt_result_free(result);
-    llama_batch_free(batch);
-    // the context is freed first: it still references the adapter
-    llama_free(ctx);
-    llama_adapter_lora_free(adapter);
+    llama_opt_init(ctx.get(), model, op);
+    result.reset(ggml_opt_result_init());
 }
 
 StepResult LoraTrainer::step(const std::vector<llama_token> & tokens, const std::vector<llama_token> & labels, bool train) {
@@ -101,10 +93,10 @@ StepResult LoraTrainer::step(const std::vector<llama_token> & tokens, const std:
         if (labels[i] < -1 || labels[i] >= n_vocab) throw std::invalid_argument("label out of the vocabulary (use -1 to mask)");
         labelled += labels[i] >= 0;
     }
-    ggml_opt_result_reset(result);
-    ctx->opt_epoch_iter(nullptr, result, tokens, labels, batch, nullptr, train, 0, 1, ggml_time_us());
+    ggml_opt_result_reset(result.get());
+    ctx->opt_epoch_iter(nullptr, result.get(), tokens, labels, *batch, nullptr, train, 0, 1, ggml_time_us());
     double loss = 0.0, unc = 0.0;
-    ggml_opt_result_loss(result, &loss, &unc);
+    ggml_opt_result_loss(result.get(), &loss, &unc);
     return {loss, labelled};
 }
 

@@ -4,6 +4,7 @@
 #include "ggml-opt.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,6 @@ struct StepResult {
 class LoraTrainer {
 public:
     LoraTrainer(llama_model * model, const TrainerOptions & opts);
-    ~LoraTrainer();
     LoraTrainer(const LoraTrainer &) = delete;
     LoraTrainer & operator=(const LoraTrainer &) = delete;
 
@@ -55,11 +55,17 @@ public:
 private:
     static ggml_opt_optimizer_params optimizer_params(void * userdata);
 
+    struct BatchDeleter { void operator()(llama_batch * b) const { llama_batch_free(*b); delete b; } };
+    struct ContextDeleter { void operator()(llama_context * c) const { llama_free(c); } };
+    struct AdapterDeleter { void operator()(llama_adapter_lora * a) const { llama_adapter_lora_free(a); } };
+    struct ResultDeleter { void operator()(ggml_opt_result * r) const { ggml_opt_result_free(r); } };
+
     llama_model * model;
-    llama_context * ctx = nullptr;
-    llama_adapter_lora * adapter = nullptr;
-    ggml_opt_result_t result = nullptr;
-    llama_batch batch;
+    // members are destroyed in reverse order: the context goes before the adapter it still references
+    std::unique_ptr<llama_batch, BatchDeleter> batch;
+    std::unique_ptr<llama_adapter_lora, AdapterDeleter> adapter;
+    std::unique_ptr<llama_context, ContextDeleter> ctx;
+    std::unique_ptr<ggml_opt_result, ResultDeleter> result;
     uint32_t n_ctx;
     ggml_opt_optimizer_type optimizer;
     std::string arch;

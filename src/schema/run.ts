@@ -5,9 +5,13 @@ export const RunIdSchema = z.string().regex(/^v[1-9][0-9]*$/, "a run id like v1,
 
 export const EpochLossSchema = z.strictObject({
   epoch: z.number().int().positive(),
+  /** Mean loss per labelled token over the epoch's training steps. */
   train: z.number(),
+  /** Mean loss per labelled token on the held-out samples, after the epoch; null without a validation split. */
   validation: z.number().nullable(),
 });
+
+export const SkippedSampleSchema = z.strictObject({ line: z.number().int().positive(), tokens: z.number().int().min(0), reason: z.string() });
 
 export const CorpusRefSchema = z.strictObject({
   /** sha256 of the corpus: the export manifest's hash, or of the dataset file's bytes. */
@@ -23,12 +27,13 @@ export const TrainingOutcomeSchema = z.strictObject({
   config: TrainConfigSchema,
   adapter: z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   losses: z.array(EpochLossSchema),
+  /** Validation loss of the untrained adapter (equal to the base model); null without a validation split. */
   initialValidationLoss: z.number().nullable(),
   steps: z.number().int().min(0),
   samples: z.strictObject({
     train: z.number().int().min(0),
     validation: z.number().int().min(0),
-    skipped: z.array(z.strictObject({ line: z.number().int().positive(), tokens: z.number().int().min(0), reason: z.string() })),
+    skipped: z.array(SkippedSampleSchema),
   }),
   /** Sample tokens (padding excluded) trained per second. */
   tokensPerSecond: z.number().min(0),

@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { EpochLossSchema, SkippedSampleSchema, TrainingOutcome } from "../schema/run.js";
 import type { Backend, TrainConfig } from "../schema/train.js";
 import type { Conversation } from "./dataset.js";
 
@@ -13,19 +15,8 @@ export interface TrainingJob {
   fingerprint: string;
 }
 
-export interface SkippedSample {
-  line: number;
-  tokens: number;
-  reason: string;
-}
-
-export interface EpochLoss {
-  epoch: number;
-  /** Mean loss per labelled token over the epoch's training steps. */
-  train: number;
-  /** Mean loss per labelled token on the held-out samples, after the epoch; null without a validation split. */
-  validation: number | null;
-}
+export type SkippedSample = z.infer<typeof SkippedSampleSchema>;
+export type EpochLoss = z.infer<typeof EpochLossSchema>;
 
 export type TrainingEvent =
   | { type: "build"; message: string; percent?: number }
@@ -33,22 +24,15 @@ export type TrainingEvent =
   | { type: "step"; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; tokensPerSecond: number; etaSeconds: number }
   | { type: "epoch"; epoch: number; loss: EpochLoss; checkpoint: string };
 
-export interface TrainingResult {
+/**
+ * What a backend returns: the run record's training outcome (src/schema/run.ts) before the registry adds the
+ * config and the adapter's hash, with the build it ran on and the sample total.
+ */
+export type TrainingResult = Omit<TrainingOutcome, "config" | "adapter" | "samples" | "backend"> & {
   adapterPath: string;
-  losses: EpochLoss[];
-  /** Validation loss of the untrained adapter (equal to the base model); null without a validation split. */
-  initialValidationLoss: number | null;
-  steps: number;
-  samples: { total: number; train: number; validation: number; skipped: SkippedSample[] };
-  /** Sample tokens (padding excluded) trained per second, over the training steps of this invocation. */
-  tokensPerSecond: number;
-  /** Context positions (padding included) through forward and backward per second. */
-  contextTokensPerSecond: number;
-  wallTimeMs: number;
-  build: { backend: Backend; flags: string[]; llamaCommit: string; systemInfo: string };
-  dropout: { requested: number; applied: boolean; note?: string };
-  resumedFrom?: { epoch: number; step: number };
-}
+  samples: TrainingOutcome["samples"] & { total: number };
+  build: Omit<TrainingOutcome["backend"], "name"> & { backend: Backend };
+};
 
 export interface TrainOptions {
   signal?: AbortSignal;

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { mkdir, rm } from "node:fs/promises";
 import { GGUF_PROJECTIONS } from "../schema/train.js";
-import { UserError } from "../util/errors.js";
+import { UserError, errorMessage } from "../util/errors.js";
 import type { EpochLoss, SkippedSample, TrainingEvent, TrainingJob, TrainingResult } from "./backend.js";
 import { checkpointAdapter, readCheckpoint, replaceWith, writeCheckpoint } from "./checkpoint.js";
 import { encodeConversation, toContext, type EncodedConversation } from "./dataset.js";
@@ -56,13 +56,25 @@ async function evaluate(trainer: NativeTrainer, contexts: readonly Context[], co
   return meter.mean;
 }
 
+/**
+ * A native call that llama.cpp refuses (a file it cannot load, memory it cannot allocate) throws with llama.cpp's
+ * own error log in the message: that is the user's to act on, so it is one line without a stack.
+ */
+function refused<T>(what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    throw new UserError(`${what} failed in llama.cpp: ${errorMessage(err).replace(/\s*\n\s*/g, "; ")}`);
+  }
+}
+
 /** The whole run, inside the process that loaded the addon: prepare data, train epoch by epoch, save. */
 export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promise<TrainingResult> {
   const started = Date.now();
   const { config } = job;
   const ctxLen = config.contextLength;
   const gpuLayers = config.gpuLayers ?? (config.backend === "cpu" ? 0 : 999);
-  const model = new env.binding.Model(config.baseModel, { gpuLayers });
+  const model = refused("loading the base model", () => new env.binding.Model(config.baseModel, { gpuLayers }));
   let trainer: NativeTrainer | undefined;
   try {
     const info = model.info();
@@ -98,16 +110,16 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
     if (!resumed) {
       await mkdir(job.outputDir, { recursive: true });
       const targets = config.lora.targetModules.map((m) => GGUF_PROJECTIONS[m]);
-      env.binding.writeFreshAdapter(config.baseModel, freshAdapter, { rank: config.lora.rank, alpha: config.lora.alpha, targets, seed: config.seed });
+      refused("writing the fresh adapter", () => env.binding.writeFreshAdapter(config.baseModel, freshAdapter, { rank: config.lora.rank, alpha: config.lora.alpha, targets, seed: config.seed }));
     }
     try {
-      trainer = new env.binding.Trainer(model, {
+      trainer = refused("setting up training", () => new env.binding.Trainer(model, {
         adapterPath: resumed ? checkpointAdapter(job.outputDir) : freshAdapter,
         contextLength: ctxLen,
         threads: config.threads ?? availableParallelism(),
         optimizer: config.optimizer,
         gradAccum: config.batch,
-      });
+      }));
     } finally {
       await rm(freshAdapter, { force: true });
     }

@@ -10,7 +10,7 @@ import { sha256Hex } from "../../src/util/hash.js";
 import { UserError } from "../../src/util/errors.js";
 import { fakeChecker, hew } from "../helpers/fake-checker.js";
 import { tempDir } from "../helpers/fixtures.js";
-import { writeTinyLlamaGguf } from "../helpers/tiny-gguf.js";
+import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 import { writeRandomLoraGguf } from "./lora-gguf.js";
 import { evalProject } from "./project.js";
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { mulberry32 } from "../../src/util/random.js";
-import { GgufWriter } from "../helpers/tiny-gguf.js";
+import { GgufWriter } from "../../support/gguf-writer.js";
 
 export interface RandomLoraOptions {
   /** Must match the tiny model's (its default is 64, with as many key/value heads as heads). */

@@ -9,7 +9,7 @@ import { evaluateModel } from "../../src/eval/evaluate.js";
 import type { EvalPrompt, EvalRun } from "../../src/schema/eval.js";
 import { tempDir } from "../helpers/fixtures.js";
 import { SERVER_BUILD_TIMEOUT_MS, buildLlamaServerForTests, llamaServerSkipReason, startLlamaServer, type RunningLlamaServer } from "../helpers/llama-server.js";
-import { writeTinyLlamaGguf } from "../helpers/tiny-gguf.js";
+import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 import { writeRandomLoraGguf } from "../eval/lora-gguf.js";
 import { evalProject } from "../eval/project.js";
 

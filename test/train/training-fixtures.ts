@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { TrainConfigInput } from "../../src/schema/train.js";
 import { ensureNativeAddon, type NativeAddon } from "../../src/train/native/build.js";
-import { writeTinyLlamaGguf } from "../helpers/tiny-gguf.js";
+import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 
 /** Building llama.cpp from scratch takes minutes on two cores; later runs find it in the cache. */
 export const ADDON_BUILD_TIMEOUT_MS = 30 * 60_000;
