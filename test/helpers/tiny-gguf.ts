@@ -49,7 +49,7 @@ const enum ValueType {
   UINT64 = 10,
 }
 
-type TensorType = "f32" | "f16";
+export type TensorType = "f32" | "f16";
 const TENSOR_TYPE_ID: Record<TensorType, number> = { f32: 0, f16: 1 };
 const ALIGNMENT = 32;
 
@@ -133,7 +133,7 @@ export class GgufWriter {
 }
 
 /** The vocabulary: SentencePiece specials, 256 byte-fallback tokens, printable ASCII (with ▁ for space), extras. */
-function tinyVocab(extraPieces: readonly string[]): { tokens: string[]; scores: number[]; types: number[] } {
+export function tinyVocab(extraPieces: readonly string[]): { tokens: string[]; scores: number[]; types: number[] } {
   const NORMAL = 1, UNKNOWN = 2, CONTROL = 3, BYTE = 6;
   const tokens: string[] = [], scores: number[] = [], types: number[] = [];
   const add = (piece: string, type: number, score = 0) => {
@@ -155,7 +155,7 @@ function tinyVocab(extraPieces: readonly string[]): { tokens: string[]; scores: 
 }
 
 /** Box-Muller normals from a seeded uniform source. */
-function normalSampler(seed: number): () => number {
+export function normalSampler(seed: number): () => number {
   const uniform = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
@@ -186,33 +186,9 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): TinyLlamaModel {
     .uint32("llama.rope.dimension_count", headDim)
     .float32("llama.rope.freq_base", 10000)
     .float32("llama.attention.layer_norm_rms_epsilon", 1e-5)
-    .uint32("llama.vocab_size", nVocab)
-    .string("tokenizer.ggml.model", "llama")
-    .stringArray("tokenizer.ggml.tokens", tokens)
-    .float32Array("tokenizer.ggml.scores", scores)
-    .int32Array("tokenizer.ggml.token_type", types)
-    .uint32("tokenizer.ggml.unknown_token_id", 0)
-    .uint32("tokenizer.ggml.bos_token_id", 1)
-    .uint32("tokenizer.ggml.eos_token_id", 2)
-    .bool("tokenizer.ggml.add_bos_token", true)
-    .bool("tokenizer.ggml.add_eos_token", false)
-    .bool("tokenizer.ggml.add_space_prefix", false)
-    .string("tokenizer.chat_template", options.chatTemplate ?? CHATML_TEMPLATE);
-
-  const normal = normalSampler(options.seed ?? 1);
-  const scale = options.initScale ?? 0.02;
-  let parameters = 0;
-  const random = (name: string, shape: number[], type: TensorType = weightType) => {
-    const n = shape.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = normal() * scale;
-    parameters += n;
-    w.tensor(name, shape, values, type);
-  };
-  const ones = (name: string, n: number) => {
-    parameters += n;
-    w.tensor(name, [n], new Float32Array(n).fill(1));
-  };
+    .uint32("llama.vocab_size", nVocab);
+  writeTinyTokenizer(w, { tokens, scores, types }, options.chatTemplate ?? CHATML_TEMPLATE);
+  const { random, ones, parameters } = tinyWeights(w, options, weightType);
 
   random("token_embd.weight", [nEmbd, nVocab]);
   for (let i = 0; i < nLayer; i++) {
@@ -228,7 +204,46 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): TinyLlamaModel {
   }
   ones("output_norm.weight", nEmbd);
   random("output.weight", [nEmbd, nVocab]);
-  return { bytes: w.toBytes(), vocabSize: nVocab, parameters, tokens };
+  return { bytes: w.toBytes(), vocabSize: nVocab, parameters: parameters(), tokens };
+}
+
+/** The tokenizer metadata of `tinyVocab`, the same for every architecture. */
+export function writeTinyTokenizer(w: GgufWriter, vocab: { tokens: string[]; scores: number[]; types: number[] }, chatTemplate: string): void {
+  w.string("tokenizer.ggml.model", "llama")
+    .stringArray("tokenizer.ggml.tokens", vocab.tokens)
+    .float32Array("tokenizer.ggml.scores", vocab.scores)
+    .int32Array("tokenizer.ggml.token_type", vocab.types)
+    .uint32("tokenizer.ggml.unknown_token_id", 0)
+    .uint32("tokenizer.ggml.bos_token_id", 1)
+    .uint32("tokenizer.ggml.eos_token_id", 2)
+    .bool("tokenizer.ggml.add_bos_token", true)
+    .bool("tokenizer.ggml.add_eos_token", false)
+    .bool("tokenizer.ggml.add_space_prefix", false)
+    .string("tokenizer.chat_template", chatTemplate);
+}
+
+/** Writers of seeded random (`random`), constant (`ones`, `fill`) tensors into `w`, counting the parameters. */
+export function tinyWeights(w: GgufWriter, options: { seed?: number; initScale?: number }, weightType: TensorType) {
+  const normal = normalSampler(options.seed ?? 1);
+  const scale = options.initScale ?? 0.02;
+  let count = 0;
+  const fill = (name: string, shape: number[], value: (i: number) => number) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    count += n;
+    w.tensor(name, shape, Float32Array.from({ length: n }, (_, i) => value(i)));
+  };
+  return {
+    random(name: string, shape: number[], type: TensorType = weightType) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(n);
+      for (let i = 0; i < n; i++) values[i] = normal() * scale;
+      count += n;
+      w.tensor(name, shape, values, type);
+    },
+    ones: (name: string, n: number) => fill(name, [n], () => 1),
+    fill,
+    parameters: () => count,
+  };
 }
 
 export async function writeTinyLlamaGguf(path: string, options: TinyLlamaOptions = {}): Promise<TinyLlamaModel> {
