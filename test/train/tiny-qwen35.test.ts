@@ -47,11 +47,11 @@ describe("training qwen35 (gated delta net + gated attention) on CPU", () => {
     binding = loadBinding((await buildAddonForTests()).path);
   }, ADDON_BUILD_TIMEOUT_MS);
 
-  it("gives every targeted projection of both layer kinds a gradient", async () => {
+  it.each(["f32", "f16"] as const)("gives every targeted projection of both layer kinds a gradient (%s base)", async (weightType) => {
     const dir = await tempDir();
     const f = await writeTrainingFixture(dir);
     // three linear-attention layers and one full-attention layer, qwen35's own pattern
-    await writeTinyQwen35Gguf(f.model, { layers: 4, contextLength: 256 });
+    await writeTinyQwen35Gguf(f.model, { layers: 4, contextLength: 256, weightType });
     const model = new binding.Model(f.model);
     try {
       const fresh = join(dir, "fresh.gguf");
