@@ -123,17 +123,7 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): TinyLlamaModel {
   w.uint32(`${arch}.rope.dimension_count`, headDim);
   if (arch === "qwen3") w.uint32("qwen3.attention.key_length", headDim).uint32("qwen3.attention.value_length", headDim);
   else w.uint32("llama.vocab_size", nVocab);
-  w.string("tokenizer.ggml.model", "llama")
-    .stringArray("tokenizer.ggml.tokens", tokens)
-    .float32Array("tokenizer.ggml.scores", scores)
-    .int32Array("tokenizer.ggml.token_type", types)
-    .uint32("tokenizer.ggml.unknown_token_id", 0)
-    .uint32("tokenizer.ggml.bos_token_id", 1)
-    .uint32("tokenizer.ggml.eos_token_id", 2)
-    .bool("tokenizer.ggml.add_bos_token", true)
-    .bool("tokenizer.ggml.add_eos_token", false)
-    .bool("tokenizer.ggml.add_space_prefix", false)
-    .string("tokenizer.chat_template", options.chatTemplate ?? CHATML_TEMPLATE);
+  writeTinyTokenizer(w, { tokens, scores, types }, options.chatTemplate ?? CHATML_TEMPLATE);
 
   const normal = normalSampler(options.seed ?? 1);
   const scale = options.initScale ?? 0.02;
@@ -177,6 +167,45 @@ export function tinyLlamaGguf(options: TinyLlamaOptions = {}): TinyLlamaModel {
   ones("output_norm.weight", nEmbd);
   if (!options.tiedEmbeddings) random("output.weight", [nEmbd, nVocab]);
   return { bytes: w.toBytes(), vocabSize: nVocab, parameters, tokens };
+}
+
+/** The tokenizer metadata of `tinyVocab`, the same for every architecture. */
+export function writeTinyTokenizer(w: GgufWriter, vocab: { tokens: string[]; scores: number[]; types: number[] }, chatTemplate: string): void {
+  w.string("tokenizer.ggml.model", "llama")
+    .stringArray("tokenizer.ggml.tokens", vocab.tokens)
+    .float32Array("tokenizer.ggml.scores", vocab.scores)
+    .int32Array("tokenizer.ggml.token_type", vocab.types)
+    .uint32("tokenizer.ggml.unknown_token_id", 0)
+    .uint32("tokenizer.ggml.bos_token_id", 1)
+    .uint32("tokenizer.ggml.eos_token_id", 2)
+    .bool("tokenizer.ggml.add_bos_token", true)
+    .bool("tokenizer.ggml.add_eos_token", false)
+    .bool("tokenizer.ggml.add_space_prefix", false)
+    .string("tokenizer.chat_template", chatTemplate);
+}
+
+/** Writers of seeded random (`random`), constant (`ones`, `fill`) tensors into `w`, counting the parameters. */
+export function tinyWeights(w: GgufWriter, options: { seed?: number; initScale?: number }, weightType: TensorType) {
+  const normal = normalSampler(options.seed ?? 1);
+  const scale = options.initScale ?? 0.02;
+  let count = 0;
+  const fill = (name: string, shape: number[], value: (i: number) => number) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    count += n;
+    w.tensor(name, shape, Float32Array.from({ length: n }, (_, i) => value(i)));
+  };
+  return {
+    random(name: string, shape: number[], type: TensorType = weightType) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(n);
+      for (let i = 0; i < n; i++) values[i] = normal() * scale;
+      count += n;
+      w.tensor(name, shape, values, type);
+    },
+    ones: (name: string, n: number) => fill(name, [n], () => 1),
+    fill,
+    parameters: () => count,
+  };
 }
 
 export async function writeTinyLlamaGguf(path: string, options: TinyLlamaOptions = {}): Promise<TinyLlamaModel> {

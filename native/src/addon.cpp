@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "llama.h"
+#include "grad-check.h"
 #include "lora-adapter.h"
 #include "lora-trainer.h"
 
@@ -335,6 +336,30 @@ Napi::Value WriteFreshAdapter(const Napi::CallbackInfo & info) {
     return result;
 }
 
+// The finite-difference checks of the backward passes the patched ggml adds: gradCheck(op, variant), or the
+// names of the checked ops without arguments.
+Napi::Value GradCheck(const Napi::CallbackInfo & info) {
+    if (info.Length() == 0) {
+        const auto names = hew::grad_check_ops();
+        Napi::Array out = Napi::Array::New(info.Env(), names.size());
+        for (uint32_t i = 0; i < names.size(); ++i) out.Set(i, names[i]);
+        return out;
+    }
+    hew::GradCheckResult r;
+    try {
+        r = hew::grad_check(info[0].As<Napi::String>(), info[1].As<Napi::Number>().Int32Value());
+    } catch (const std::exception & e) {
+        throw_with_log(info.Env(), e.what());
+    }
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("op", r.op);
+    out.Set("variant", r.variant);
+    out.Set("checked", (double) r.checked);
+    out.Set("nonzero", (double) r.nonzero);
+    out.Set("maxError", r.max_error);
+    return out;
+}
+
 Napi::Value SystemInfo(const Napi::CallbackInfo & info) {
     return Napi::String::New(info.Env(), llama_print_system_info());
 }
@@ -350,6 +375,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("Model", Model::Define(env));
     exports.Set("Trainer", Trainer::Define(env));
     exports.Set("writeFreshAdapter", Napi::Function::New<WriteFreshAdapter>(env));
+    exports.Set("gradCheck", Napi::Function::New<GradCheck>(env));
     exports.Set("systemInfo", Napi::Function::New<SystemInfo>(env));
     exports.Set("setVerbose", Napi::Function::New<SetVerbose>(env));
     return exports;

@@ -1,11 +1,31 @@
 import { z } from "zod";
 
-/** Hugging Face projection names, as PEFT's `target_modules` spells them. */
-export const TARGET_MODULES = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] as const;
+/**
+ * Hugging Face projection names, as PEFT's `target_modules` spells them: attention and MLP, then Qwen3.5's
+ * gated-delta-net (linear attention) projections, which exist only in its linear-attention layers (three of
+ * every four; the fourth has q/k/v/o). A base model adapts the targets it has.
+ */
+export const TARGET_MODULES = [
+  "q_proj",
+  "k_proj",
+  "v_proj",
+  "o_proj",
+  "gate_proj",
+  "up_proj",
+  "down_proj",
+  "in_proj_qkv",
+  "in_proj_z",
+  "in_proj_a",
+  "in_proj_b",
+  "out_proj",
+] as const;
 export const TargetModuleSchema = z.enum(TARGET_MODULES);
 export type TargetModule = z.infer<typeof TargetModuleSchema>;
 
-/** The GGUF tensor each projection is stored as (`blk.N.<name>.weight`). */
+/**
+ * The GGUF tensor each projection is stored as (`blk.N.<name>.weight`), as llama.cpp's converters
+ * (convert_hf_to_gguf.py, convert_lora_to_gguf.py) name them.
+ */
 export const GGUF_PROJECTIONS: Record<TargetModule, string> = {
   q_proj: "attn_q",
   k_proj: "attn_k",
@@ -14,6 +34,12 @@ export const GGUF_PROJECTIONS: Record<TargetModule, string> = {
   gate_proj: "ffn_gate",
   up_proj: "ffn_up",
   down_proj: "ffn_down",
+  // linear_attn.*: the fused q/k/v input, the output gate z, the decay (alpha) and the write strength (beta)
+  in_proj_qkv: "attn_qkv",
+  in_proj_z: "attn_gate",
+  in_proj_a: "ssm_alpha",
+  in_proj_b: "ssm_beta",
+  out_proj: "ssm_out",
 };
 
 export const BACKENDS = ["cpu", "cuda", "vulkan", "hip"] as const;

@@ -4,17 +4,16 @@
  * the projections the run adapts. A known limit is one clear line here, never an abort in the training process.
  */
 import { GgmlType, readGgufFileInfo } from "node-llama-cpp";
-import { GGUF_PROJECTIONS, type TargetModule } from "../schema/train.js";
+import { GGUF_PROJECTIONS, TARGET_MODULES, type TargetModule } from "../schema/train.js";
 import { UserError, errorMessage } from "../util/errors.js";
 
 /** Architectures whose training graph is tested end to end (tiny models in test/train/, every projection). */
-export const TRAINABLE_ARCHITECTURES = ["llama", "qwen3"] as const;
+export const TRAINABLE_ARCHITECTURES = ["llama", "qwen3", "qwen35"] as const;
 
-/** Architectures that load but whose graph uses ops ggml has no backward pass for. */
+/** Architectures that load but whose graph uses ops ggml has no backward pass for (the experts' routed product). */
 const MISSING_BACKWARD: Record<string, string[]> = {
-  qwen35: ["SIGMOID", "L2_NORM", "SSM_CONV", "GATED_DELTA_NET"],
-  qwen35moe: ["SIGMOID", "L2_NORM", "SSM_CONV", "GATED_DELTA_NET"],
-  qwen3next: ["SIGMOID", "L2_NORM", "SSM_CONV", "GATED_DELTA_NET"],
+  qwen35moe: ["MUL_MAT_ID"],
+  qwen3next: ["MUL_MAT_ID"],
 };
 
 /**
@@ -65,11 +64,13 @@ export async function preflightBaseModel(baseModel: string, targetModules: reado
     }
   }
 
-  for (const module of targetModules) {
-    const suffix = `.${GGUF_PROJECTIONS[module]}.weight`;
-    if (!tensors.some((t) => t.name.startsWith("blk.") && t.name.endsWith(suffix))) {
-      throw new UserError(`${baseModel}: lora.targetModules: ${module} (${GGUF_PROJECTIONS[module]}) is in no layer of this ${architecture} model`);
-    }
+  const present = (module: TargetModule) => tensors.some((t) => t.name.startsWith("blk.") && t.name.endsWith(`.${GGUF_PROJECTIONS[module]}.weight`));
+  // The default (every target) adapts the projections this architecture has; a list the user gave must name only those.
+  const isDefault = TARGET_MODULES.every((m) => targetModules.includes(m));
+  const missing = targetModules.filter((m) => !present(m));
+  if (isDefault ? missing.length === targetModules.length : missing.length > 0) {
+    const module = missing[0]!;
+    throw new UserError(`${baseModel}: lora.targetModules: ${module} (${GGUF_PROJECTIONS[module]}) is in no layer of this ${architecture} model`);
   }
   return { architecture, layers, weightTypes };
 }

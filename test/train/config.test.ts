@@ -15,7 +15,12 @@ describe("run config", () => {
     const f = await writeTrainingFixture(dir);
     await writeFile(f.config, "baseModel: model.gguf\ndataset: export/train.jsonl\n");
     const { config } = await loadTrainConfig(f.config);
-    expect(config.lora).toEqual({ rank: 16, alpha: 32, dropout: 0.05, targetModules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] });
+    expect(config.lora).toEqual({
+      rank: 16,
+      alpha: 32,
+      dropout: 0.05,
+      targetModules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "in_proj_qkv", "in_proj_z", "in_proj_a", "in_proj_b", "out_proj"],
+    });
     expect(config.assistantOnlyLoss).toBe(true);
     expect(config.baseModel).toBe(join(dir, "model.gguf"));
     expect(config.outputDir).toBe(join(dir, "runs", "out"));

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deathMessage } from "../../src/train/llama-backend.js";
 import { preflightBaseModel } from "../../src/train/preflight.js";
+import { TARGET_MODULES } from "../../src/schema/train.js";
 import { UserError } from "../../src/util/errors.js";
 import { GgufWriter } from "../../support/gguf-writer.js";
 import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
@@ -34,15 +35,20 @@ describe("training preflight (before any weight is loaded)", () => {
     }
   });
 
-  it("names the ops without a backward pass for qwen35", async () => {
-    const err = await preflightBaseModel(await headerOnly("qwen35"), ["q_proj"]).catch((e: unknown) => e);
+  it("names the ops without a backward pass for an architecture that cannot train yet", async () => {
+    const err = await preflightBaseModel(await headerOnly("qwen35moe"), ["q_proj"]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/architecture qwen35 cannot train yet: ggml has no backward pass for SIGMOID, L2_NORM, SSM_CONV, GATED_DELTA_NET/);
+    expect((err as Error).message).toMatch(/architecture qwen35moe cannot train yet: ggml has no backward pass for MUL_MAT_ID/);
     expect((err as Error).message.split("\n")).toHaveLength(1);
   });
 
+  it("adapts by default the projections a model has, and refuses a listed one it lacks", async () => {
+    await expect(preflightBaseModel(await headerOnly("llama"), TARGET_MODULES)).resolves.toMatchObject({ architecture: "llama" });
+    await expect(preflightBaseModel(await headerOnly("qwen35"), ["in_proj_qkv"])).rejects.toThrow(/in_proj_qkv \(attn_qkv\) is in no layer of this qwen35 model/);
+  });
+
   it("names an architecture it does not support", async () => {
-    await expect(preflightBaseModel(await headerOnly("gpt2"), ["q_proj"])).rejects.toThrow(/architecture gpt2 is not one the training backend supports \(supported: llama, qwen3\)/);
+    await expect(preflightBaseModel(await headerOnly("gpt2"), ["q_proj"])).rejects.toThrow(/architecture gpt2 is not one the training backend supports \(supported: llama, qwen3, qwen35\)/);
   });
 
   it("names a target module the model does not have", async () => {

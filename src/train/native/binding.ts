@@ -72,10 +72,25 @@ export interface FreshAdapterOptions {
   seed: number;
 }
 
+/** A finite-difference check of one op's backward pass (native/src/grad-check.cpp). */
+export interface GradCheckResult {
+  op: string;
+  variant: number;
+  /** Input elements compared. */
+  checked: number;
+  /** Of them, with a non-zero analytic gradient. */
+  nonzero: number;
+  /** The worst |analytic - numeric| / max(0.01, |numeric|). */
+  maxError: number;
+}
+
 export interface Binding {
   Model: new (path: string, options?: { gpuLayers?: number }) => NativeModel;
   Trainer: new (model: NativeModel, options: TrainerOptions) => NativeTrainer;
   writeFreshAdapter(basePath: string, outPath: string, options: FreshAdapterOptions): { name: string; inputs: number; outputs: number }[];
+  /** The ops with a gradient check, or one check at shape `variant` (0, 1 or 2). */
+  gradCheck(): string[];
+  gradCheck(op: string, variant: number): GradCheckResult;
   systemInfo(): string;
   setVerbose(verbose: boolean): void;
 }
