@@ -42,7 +42,9 @@ function reporter(): { onEvent: (e: TrainingEvent) => void; stop: () => void } {
       switch (e.type) {
         case "build":
           if (e.percent === undefined) process.stderr.write(`hew-corpus: ${e.message}\n`);
-          else if (e.percent >= lastBuildPercent + 10 || e.percent === 100) {
+          else if (e.quietMs !== undefined) {
+            process.stderr.write(`hew-corpus: still compiling${e.step ? ` ${e.step}` : ""} (${Math.round(e.quietMs / 60_000)} min on this step; some files take many minutes)\n`);
+          } else if (e.percent >= lastBuildPercent + 10 || e.percent === 100) {
             lastBuildPercent = e.percent;
             process.stderr.write(`hew-corpus: compiling the training backend: ${e.percent}%\n`);
           }

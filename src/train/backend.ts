@@ -28,7 +28,7 @@ export interface EpochLoss {
 }
 
 export type TrainingEvent =
-  | { type: "build"; message: string; percent?: number }
+  | { type: "build"; message: string; percent?: number; step?: string; quietMs?: number }
   | { type: "prepared"; samples: number; train: number; validation: number; skipped: SkippedSample[]; stepsPerEpoch: number; totalSteps: number; startStep: number }
   | { type: "step"; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; tokensPerSecond: number; etaSeconds: number }
   | { type: "epoch"; epoch: number; loss: EpochLoss; checkpoint: string };

@@ -18,7 +18,7 @@ describe("run config", () => {
     expect(config.lora).toEqual({ rank: 16, alpha: 32, dropout: 0.05, targetModules: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"] });
     expect(config.assistantOnlyLoss).toBe(true);
     expect(config.baseModel).toBe(join(dir, "model.gguf"));
-    expect(config.outputDir).toBe(join(dir, "runs", "out"));
+    expect(config.outputDir).toBeUndefined(); // every run gets a folder of its own (train/run-folder)
   });
 
   it("names file, line and field for a bad value", async () => {
