@@ -1,4 +1,5 @@
 import type { Backend, TrainConfig } from "../schema/train.js";
+import type { BackendDevice } from "./native/binding.js";
 import type { Conversation } from "./dataset.js";
 
 /** A training run with every path absolute. */
@@ -45,7 +46,7 @@ export interface TrainingResult {
   /** Context positions (padding included) through forward and backward per second. */
   contextTokensPerSecond: number;
   wallTimeMs: number;
-  build: { backend: Backend; flags: string[]; llamaCommit: string; systemInfo: string };
+  build: { backend: Backend; flags: string[]; llamaCommit: string; systemInfo: string; devices: BackendDevice[]; offloadedLayers: number };
   dropout: { requested: number; applied: boolean; note?: string };
   resumedFrom?: { epoch: number; step: number };
 }

@@ -10,6 +10,7 @@ import type { Binding, NativeTrainer } from "./native/binding.js";
 import type { NativeAddon } from "./native/build.js";
 import { mulberry32, shuffled } from "../util/random.js";
 import { learningRateAt } from "./schedule.js";
+import { offloadedLayers, trainingDevices } from "./devices.js";
 
 export class TrainingCancelled extends Error {
   override readonly name = "TrainingCancelled";
@@ -62,6 +63,7 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
   const { config } = job;
   const ctxLen = config.contextLength;
   const gpuLayers = config.gpuLayers ?? (config.backend === "cpu" ? 0 : 999);
+  const devices = trainingDevices(config.backend, env.binding.devices());
   const model = new env.binding.Model(config.baseModel, { gpuLayers });
   let trainer: NativeTrainer | undefined;
   try {
@@ -183,7 +185,14 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
       tokensPerSecond: trainMs > 0 ? (sampleTokens * 1000) / trainMs : 0,
       contextTokensPerSecond: trainMs > 0 ? (contextTokens * 1000) / trainMs : 0,
       wallTimeMs: Date.now() - started,
-      build: { backend: config.backend, flags: env.addon.flags, llamaCommit: env.addon.llamaCommit, systemInfo: env.binding.systemInfo() },
+      build: {
+        backend: config.backend,
+        flags: env.addon.flags,
+        llamaCommit: env.addon.llamaCommit,
+        systemInfo: env.binding.systemInfo(),
+        devices,
+        offloadedLayers: offloadedLayers(config.backend, gpuLayers, info.layers),
+      },
       dropout:
         dropout > 0
           ? { requested: dropout, applied: false, note: `llama.cpp's LoRA graph has no dropout: the requested dropout ${dropout} was not applied` }

@@ -84,7 +84,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
       tokensPerSecond: result.tokensPerSecond,
       contextTokensPerSecond: result.contextTokensPerSecond,
       wallTimeMs: result.wallTimeMs,
-      backend: { name: result.build.backend, flags: result.build.flags, llamaCommit: result.build.llamaCommit, systemInfo: result.build.systemInfo },
+      backend: { name: result.build.backend, flags: result.build.flags, llamaCommit: result.build.llamaCommit, systemInfo: result.build.systemInfo, devices: result.build.devices, offloadedLayers: result.build.offloadedLayers },
       dropout: result.dropout,
       ...(result.resumedFrom ? { resumedFrom: result.resumedFrom } : {}),
     },
