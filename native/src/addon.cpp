@@ -131,6 +131,8 @@ private:
         out.Set("contextLength", llama_model_n_ctx_train(m));
         out.Set("parameters", (double) llama_model_n_params(m));
         out.Set("eosToken", llama_vocab_eos(vocab));
+        const llama_token eos = llama_vocab_eos(vocab);
+        out.Set("eosText", eos >= 0 ? llama_vocab_get_text(vocab, eos) : "");
         out.Set("layers", llama_model_n_layer(m));
         const char * tmpl = llama_model_chat_template(m, nullptr);
         out.Set("chatTemplate", tmpl ? Napi::Value(Napi::String::New(info.Env(), tmpl)) : info.Env().Null());

@@ -1,3 +1,4 @@
+import type { ChatTemplateUse } from "../schema/run.js";
 import type { Backend, TrainConfig } from "../schema/train.js";
 import type { BackendDevice } from "./native/binding.js";
 import type { Conversation } from "./dataset.js";
@@ -47,6 +48,7 @@ export interface TrainingResult {
   contextTokensPerSecond: number;
   wallTimeMs: number;
   build: { backend: Backend; flags: string[]; llamaCommit: string; systemInfo: string; devices: BackendDevice[]; offloadedLayers: number };
+  chatTemplate: ChatTemplateUse;
   dropout: { requested: number; applied: boolean; note?: string };
   resumedFrom?: { epoch: number; step: number };
 }

@@ -5,7 +5,7 @@ import { GGUF_PROJECTIONS } from "../schema/train.js";
 import { UserError } from "../util/errors.js";
 import type { EpochLoss, SkippedSample, TrainingEvent, TrainingJob, TrainingResult } from "./backend.js";
 import { checkpointAdapter, readCheckpoint, replaceWith, writeCheckpoint } from "./checkpoint.js";
-import { encodeConversation, toContext, type EncodedConversation } from "./dataset.js";
+import { chatRenderer, encodeConversation, toContext, type EncodedConversation } from "./dataset.js";
 import type { Binding, NativeTrainer } from "./native/binding.js";
 import type { NativeAddon } from "./native/build.js";
 import { mulberry32, shuffled } from "../util/random.js";
@@ -72,8 +72,9 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
 
     const skipped: SkippedSample[] = [];
     const encoded: EncodedConversation[] = [];
+    const renderer = chatRenderer(model);
     for (const conversation of job.conversations) {
-      const e = encodeConversation(model, conversation, config.assistantOnlyLoss);
+      const e = encodeConversation(model, renderer, conversation, config.assistantOnlyLoss);
       if (e.tokens.length > ctxLen) skipped.push({ line: e.line, tokens: e.tokens.length, reason: `longer than contextLength ${ctxLen}` });
       else if (e.labelled === 0) skipped.push({ line: e.line, tokens: e.tokens.length, reason: "no token to learn from" });
       else encoded.push(e);
@@ -193,6 +194,7 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
         devices,
         offloadedLayers: offloadedLayers(config.backend, gpuLayers, info.layers),
       },
+      chatTemplate: { source: renderer.source, ...(renderer.templateSha256 ? { templateSha256: renderer.templateSha256 } : {}), ...(renderer.note ? { note: renderer.note } : {}) },
       dropout:
         dropout > 0
           ? { requested: dropout, applied: false, note: `llama.cpp's LoRA graph has no dropout: the requested dropout ${dropout} was not applied` }

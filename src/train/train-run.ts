@@ -85,6 +85,7 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
       contextTokensPerSecond: result.contextTokensPerSecond,
       wallTimeMs: result.wallTimeMs,
       backend: { name: result.build.backend, flags: result.build.flags, llamaCommit: result.build.llamaCommit, systemInfo: result.build.systemInfo, devices: result.build.devices, offloadedLayers: result.build.offloadedLayers },
+      chatTemplate: result.chatTemplate,
       dropout: result.dropout,
       ...(result.resumedFrom ? { resumedFrom: result.resumedFrom } : {}),
     },

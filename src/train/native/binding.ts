@@ -18,6 +18,8 @@ export interface ModelInfo {
   contextLength: number;
   parameters: number;
   eosToken: number;
+  /** The end-of-sequence token's text, for templates that write it (`eos_token`). */
+  eosText: string;
   /** Transformer blocks; llama.cpp offloads up to layers + 1 (the output layer) to a GPU. */
   layers: number;
   chatTemplate: string | null;
