@@ -15,7 +15,7 @@ import { AbortError } from "../../src/validate/run-process.js";
 import { STAND_IN, runCli, tempDir } from "../helpers/fixtures.js";
 import { writeTinyLlamaGguf } from "../helpers/tiny-gguf.js";
 import { stringify } from "yaml";
-import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, writeTrainingFixture } from "./training-fixtures.js";
+import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, loraBGradient, writeTrainingFixture } from "./training-fixtures.js";
 
 let binding: Binding;
 
@@ -163,24 +163,7 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
 });
 
 describe("assistant-only loss", () => {
-  /** One SGD step at learning rate 1 from lora_b = 0 leaves lora_b = -gradient (lora_a gets none while b is 0). */
-  async function gradientOf(model: NativeModel, fresh: string, tokens: Int32Array, labels: Int32Array): Promise<{ loss: number; grad: Float32Array }> {
-    const trainer = new binding.Trainer(model, { adapterPath: fresh, contextLength: tokens.length, threads: 2, optimizer: "sgd", gradAccum: 1 });
-    try {
-      trainer.setOptimizer({ learningRate: 1, weightDecay: 0 });
-      const { loss } = await trainer.step(tokens, labels, true);
-      const b = trainer.tensors().filter((t) => t.name.endsWith(".lora_b"));
-      const grad = new Float32Array(b.reduce((n, t) => n + t.data.length, 0));
-      let at = 0;
-      for (const t of b) {
-        t.data.forEach((v, i) => (grad[at + i] = -v));
-        at += t.data.length;
-      }
-      return { loss, grad };
-    } finally {
-      trainer.close();
-    }
-  }
+  const gradientOf = (model: NativeModel, fresh: string, tokens: Int32Array, labels: Int32Array) => loraBGradient(binding.Trainer, model, fresh, tokens, labels);
 
   it("takes no loss and no gradient from masked positions", async () => {
     const dir = await tempDir();
