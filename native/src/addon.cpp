@@ -2,6 +2,7 @@
 // and a trainer whose steps run on the libuv thread pool so the JavaScript side stays responsive.
 #include <napi.h>
 
+#include "ggml-backend.h"
 #include "llama.h"
 #include "grad-check.h"
 #include "lora-adapter.h"
@@ -134,6 +135,9 @@ private:
         out.Set("contextLength", llama_model_n_ctx_train(m));
         out.Set("parameters", (double) llama_model_n_params(m));
         out.Set("eosToken", llama_vocab_eos(vocab));
+        const llama_token eos = llama_vocab_eos(vocab);
+        out.Set("eosText", eos >= 0 ? llama_vocab_get_text(vocab, eos) : "");
+        out.Set("layers", llama_model_n_layer(m));
         const char * tmpl = llama_model_chat_template(m, nullptr);
         out.Set("chatTemplate", tmpl ? Napi::Value(Napi::String::New(info.Env(), tmpl)) : info.Env().Null());
         return out;
@@ -360,6 +364,34 @@ Napi::Value GradCheck(const Napi::CallbackInfo & info) {
     return out;
 }
 
+// The devices ggml registered, so a GPU run can tell whether it has a GPU at all: ggml's Vulkan backend, for one,
+// leaves out CPU-type devices (lavapipe) unless GGML_VK_VISIBLE_DEVICES names them, and then everything runs on
+// the CPU backend without a word.
+Napi::Value Devices(const Napi::CallbackInfo & info) {
+    const size_t n = ggml_backend_dev_count();
+    Napi::Array result = Napi::Array::New(info.Env(), n);
+    for (size_t i = 0; i < n; ++i) {
+        ggml_backend_dev_t dev = ggml_backend_dev_get(i);
+        size_t free = 0, total = 0;
+        ggml_backend_dev_memory(dev, &free, &total);
+        const char * type = "other";
+        switch (ggml_backend_dev_type(dev)) {
+            case GGML_BACKEND_DEVICE_TYPE_CPU: type = "cpu"; break;
+            case GGML_BACKEND_DEVICE_TYPE_GPU: type = "gpu"; break;
+            case GGML_BACKEND_DEVICE_TYPE_IGPU: type = "igpu"; break;
+            case GGML_BACKEND_DEVICE_TYPE_ACCEL: type = "accel"; break;
+            default: break;
+        }
+        Napi::Object d = Napi::Object::New(info.Env());
+        d.Set("name", ggml_backend_dev_name(dev));
+        d.Set("description", ggml_backend_dev_description(dev));
+        d.Set("type", type);
+        d.Set("memoryBytes", (double) total);
+        result.Set(i, d);
+    }
+    return result;
+}
+
 Napi::Value SystemInfo(const Napi::CallbackInfo & info) {
     return Napi::String::New(info.Env(), llama_print_system_info());
 }
@@ -377,6 +409,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     exports.Set("writeFreshAdapter", Napi::Function::New<WriteFreshAdapter>(env));
     exports.Set("gradCheck", Napi::Function::New<GradCheck>(env));
     exports.Set("systemInfo", Napi::Function::New<SystemInfo>(env));
+    exports.Set("devices", Napi::Function::New<Devices>(env));
     exports.Set("setVerbose", Napi::Function::New<SetVerbose>(env));
     return exports;
 }

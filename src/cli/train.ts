@@ -5,7 +5,7 @@ import { evaluateModel } from "../eval/evaluate.js";
 import { openChecker } from "../validate/open-checker.js";
 import { formatEvalSummary } from "../eval/report.js";
 import { evalResultsOf } from "../eval/summary.js";
-import type { EvalResults, RunRecord } from "../schema/run.js";
+import type { EvalResults, RunRecord, TrainingOutcome } from "../schema/run.js";
 import type { TrainingEvent } from "../train/backend.js";
 import { LlamaCppBackend } from "../train/llama-backend.js";
 import { trainRun } from "../train/train-run.js";
@@ -28,10 +28,16 @@ function summary(record: RunRecord): string {
   const lines = [`run ${record.id}: adapter ${t.adapter.path}`, `  sha256 ${t.adapter.sha256}`];
   if (t.initialValidationLoss !== null) lines.push(`  validation loss before training: ${t.initialValidationLoss.toFixed(4)}`);
   for (const l of t.losses) lines.push(`  epoch ${l.epoch}: train loss ${l.train.toFixed(4)}${l.validation === null ? "" : `, validation loss ${l.validation.toFixed(4)}`}`);
-  lines.push(`  ${t.steps} steps, ${t.tokensPerSecond.toFixed(0)} tokens/s, ${(t.wallTimeMs / 1000).toFixed(1)} s, backend ${t.backend.name}`);
+  lines.push(`  ${t.steps} steps, ${t.tokensPerSecond.toFixed(0)} tokens/s, ${(t.wallTimeMs / 1000).toFixed(1)} s, backend ${t.backend.name}${onDevices(t.backend)}`);
   if (t.samples.skipped.length > 0) lines.push(`  skipped ${t.samples.skipped.length} samples (see the run record)`);
   if (!t.dropout.applied) lines.push(`  note: ${t.dropout.note}`);
   return lines.join("\n");
+}
+
+function onDevices(backend: TrainingOutcome["backend"]): string {
+  const gpus = (backend.devices ?? []).filter((d) => d.type !== "cpu");
+  if (backend.name === "cpu" || gpus.length === 0) return "";
+  return ` on ${gpus.map((d) => d.description).join(", ")}, ${backend.offloadedLayers ?? 0} layers offloaded`;
 }
 
 /** Step progress as a bar; the build and skipped samples as plain lines, since they matter after the run too. */
@@ -43,7 +49,9 @@ function reporter(): { onEvent: (e: TrainingEvent) => void; stop: () => void } {
       switch (e.type) {
         case "build":
           if (e.percent === undefined) process.stderr.write(`hew-corpus: ${e.message}\n`);
-          else if (e.percent >= lastBuildPercent + 10 || e.percent === 100) {
+          else if (e.quietMs !== undefined) {
+            process.stderr.write(`hew-corpus: still compiling${e.step ? ` ${e.step}` : ""} (${Math.round(e.quietMs / 60_000)} min on this step; some files take many minutes)\n`);
+          } else if (e.percent >= lastBuildPercent + 10 || e.percent === 100) {
             lastBuildPercent = e.percent;
             process.stderr.write(`hew-corpus: compiling the training backend: ${e.percent}%\n`);
           }

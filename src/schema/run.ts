@@ -22,6 +22,21 @@ export const CorpusRefSchema = z.strictObject({
   systemPromptVersion: z.string().min(1).optional(),
 });
 
+export const BackendDeviceSchema = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  type: z.enum(["cpu", "gpu", "igpu", "accel", "other"]),
+  memoryBytes: z.number().min(0),
+});
+
+/** `model`: the GGUF's own tokenizer.chat_template through a Jinja engine; `llama.cpp`: its built-in detection. */
+export const ChatTemplateUseSchema = z.strictObject({
+  source: z.enum(["model", "llama.cpp"]),
+  templateSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  note: z.string().optional(),
+});
+export type ChatTemplateUse = z.infer<typeof ChatTemplateUseSchema>;
+
 export const TrainingOutcomeSchema = z.strictObject({
   /** The run's config as used: defaults filled in, paths absolute. */
   config: TrainConfigSchema,
@@ -40,7 +55,18 @@ export const TrainingOutcomeSchema = z.strictObject({
   /** Context positions (padding included) through forward and backward per second. */
   contextTokensPerSecond: z.number().min(0),
   wallTimeMs: z.number().min(0),
-  backend: z.strictObject({ name: BackendSchema, flags: z.array(z.string()), llamaCommit: z.string(), systemInfo: z.string() }),
+  backend: z.strictObject({
+    name: BackendSchema,
+    flags: z.array(z.string()),
+    llamaCommit: z.string(),
+    systemInfo: z.string(),
+    /** The devices the run had; on a GPU backend at least one GPU among them (records before this have none). */
+    devices: z.array(BackendDeviceSchema).optional(),
+    /** Layers llama.cpp put on the GPU: min(gpuLayers, layers + 1). */
+    offloadedLayers: z.number().int().min(0).optional(),
+  }),
+  /** The chat template the conversations were rendered with (records before this have none). */
+  chatTemplate: ChatTemplateUseSchema.optional(),
   /** Whether the requested LoRA dropout was really applied; `note` says why not. */
   dropout: z.strictObject({ requested: z.number().min(0), applied: z.boolean(), note: z.string().optional() }),
   resumedFrom: z.strictObject({ epoch: z.number().int().min(0), step: z.number().int().min(0) }).optional(),

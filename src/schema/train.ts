@@ -60,8 +60,11 @@ export const TrainConfigSchema = z.strictObject({
   baseModel: z.string().min(1),
   /** The export's messages JSONL: one `{"messages":[{"role","content"},...]}` per line. */
   dataset: z.string().min(1),
-  /** Where the adapter, checkpoints and logs of this run go. */
-  outputDir: z.string().min(1).default("runs/out"),
+  /**
+   * Where the adapter, checkpoints and logs of this run go. By default every run gets a new folder,
+   * runs/<config name>/<start time> beside the config, so a second run never overwrites the first's adapter.
+   */
+  outputDir: z.string().min(1).optional(),
   lora: LoraSchema.default(LoraSchema.parse({})),
   epochs: z.number().int().min(1, "expected 1 or 2 epochs").max(2, "expected 1 or 2 epochs").default(2),
   learningRate: z.number().positive().default(2e-4),
@@ -85,8 +88,13 @@ export const TrainConfigSchema = z.strictObject({
   backend: BackendSchema.default("cpu"),
   /** Layers offloaded to the GPU; all of them by default on a GPU backend. */
   gpuLayers: z.number().int().min(0).optional(),
-  /** HIP only: the GPU architectures to compile for, e.g. "gfx1103" (Radeon 780M). */
-  amdgpuTargets: z.string().regex(/^gfx[0-9a-f]+(;gfx[0-9a-f]+)*$/, "GPU targets like gfx1103 or gfx1100;gfx1103").optional(),
+  /**
+   * HIP only: the GPU architectures to compile for (CMake's GPU_TARGETS), e.g. "gfx1100". A Radeon 780M is
+   * gfx1103, which ROCm supports only through HSA_OVERRIDE_GFX_VERSION=11.0.0, and then it loads gfx1100 kernels.
+   */
+  amdgpuTargets: z.string().regex(/^gfx[0-9a-f]+(;gfx[0-9a-f]+)*$/, "GPU targets like gfx1100 or gfx1100;gfx1103").optional(),
+  /** CUDA only: compute capabilities to compile for (CMake's CUDA_ARCHITECTURES), e.g. "89" or "86;90". */
+  cudaArchitectures: z.string().regex(/^\d{2,3}[a-z]?(-real|-virtual)?(;\d{2,3}[a-z]?(-real|-virtual)?)*$/, 'CUDA architectures like "89" or "86;90"').optional(),
   /** CPU threads; the machine's available parallelism by default. */
   threads: z.number().int().positive().optional(),
   /** The run registry; by default runs/registry.jsonl beside the corpus config. */

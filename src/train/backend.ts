@@ -19,7 +19,7 @@ export type SkippedSample = z.infer<typeof SkippedSampleSchema>;
 export type EpochLoss = z.infer<typeof EpochLossSchema>;
 
 export type TrainingEvent =
-  | { type: "build"; message: string; percent?: number }
+  | { type: "build"; message: string; percent?: number; step?: string; quietMs?: number }
   | { type: "prepared"; samples: number; train: number; validation: number; skipped: SkippedSample[]; stepsPerEpoch: number; totalSteps: number; startStep: number }
   | { type: "step"; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; tokensPerSecond: number; etaSeconds: number }
   | { type: "epoch"; epoch: number; loss: EpochLoss; checkpoint: string };

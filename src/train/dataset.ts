@@ -1,4 +1,7 @@
+import { Template } from "@huggingface/jinja";
+import type { ChatTemplateUse } from "../schema/run.js";
 import { TrainingRecordSchema, type TrainingRecord } from "../schema/train.js";
+import { sha256Hex } from "../util/hash.js";
 import { UserError } from "../util/errors.js";
 import { parseJsonLines } from "../util/json-lines.js";
 import { readTextFile } from "../util/read-text.js";
@@ -30,13 +33,53 @@ export interface EncodedConversation {
   labelled: number;
 }
 
-function render(model: NativeModel, messages: readonly ChatMessage[], addAssistant: boolean): string {
-  if (messages.length === 0) return "";
-  const text = model.applyChatTemplate(messages, addAssistant);
-  if (text === null) {
-    throw new UserError("the base model has no chat template that llama.cpp can apply (tokenizer.chat_template); use a model with a known template such as ChatML");
+/** How a run renders conversations: the model's own Jinja template, as llama-server does, or llama.cpp's built-in one. */
+export interface ChatRenderer {
+  source: ChatTemplateUse["source"];
+  /** sha256 of the model's template text, when it has one. */
+  templateSha256?: string;
+  /** Why the model's own template was not used, when it was not. */
+  note?: string;
+  render(messages: readonly ChatMessage[], addAssistant: boolean): string;
+}
+
+/**
+ * The model's `tokenizer.chat_template` rendered with @huggingface/jinja, the same template llama-server applies
+ * (`--jinja`), so a trained adapter sees at inference exactly the text it was trained on (Qwen3's template, for
+ * one, opens every final assistant turn with an empty think block that llama.cpp's built-in ChatML lacks).
+ * llama.cpp's template detection is the fallback for a template the Jinja engine cannot parse, or none.
+ */
+export function chatRenderer(model: NativeModel): ChatRenderer {
+  const { chatTemplate, eosText } = model.info();
+  const builtIn = (note: string): ChatRenderer => ({
+    source: "llama.cpp",
+    ...(chatTemplate ? { templateSha256: sha256Hex(chatTemplate) } : {}),
+    note,
+    render(messages, addAssistant) {
+      if (messages.length === 0) return "";
+      const text = model.applyChatTemplate(messages, addAssistant);
+      if (text === null) {
+        throw new UserError("the base model has no chat template that llama.cpp can apply (tokenizer.chat_template); use a model with a known template such as ChatML");
+      }
+      return text;
+    },
+  });
+  if (!chatTemplate) return builtIn("the model has no tokenizer.chat_template");
+  let template: Template;
+  try {
+    template = new Template(chatTemplate);
+  } catch (err) {
+    return builtIn(`the model's chat template does not parse as Jinja (${(err as Error).message})`);
   }
-  return text;
+  return {
+    source: "model",
+    templateSha256: sha256Hex(chatTemplate),
+    render(messages, addAssistant) {
+      if (messages.length === 0) return "";
+      // bos_token stays empty: tokenizing with special tokens on adds the model's BOS once, as llama-server does.
+      return template.render({ messages: messages.map(({ role, content }) => ({ role, content })), add_generation_prompt: addAssistant, bos_token: "", eos_token: eosText });
+    },
+  };
 }
 
 /**
@@ -45,14 +88,22 @@ function render(model: NativeModel, messages: readonly ChatMessage[], addAssista
  * Each assistant turn is found by rendering the conversation up to it with and without the turn; both must be
  * prefixes of the whole rendering, as they are for every common template.
  */
-export function encodeConversation(model: NativeModel, conversation: Conversation, assistantOnly: boolean): EncodedConversation {
+export function encodeConversation(model: NativeModel, renderer: ChatRenderer, conversation: Conversation, assistantOnly: boolean): EncodedConversation {
   const { messages } = conversation;
-  const full = render(model, messages, false);
+  const render = (part: readonly ChatMessage[], addAssistant: boolean): string => {
+    try {
+      return renderer.render(part, addAssistant);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`line ${conversation.line}: the model's chat template failed on this conversation: ${(err as Error).message}`);
+    }
+  };
+  const full = render(messages, false);
   const cuts: { at: number; assistant: boolean }[] = [];
   messages.forEach((m, k) => {
     if (m.role !== "assistant") return;
-    const before = render(model, messages.slice(0, k), true);
-    const through = render(model, messages.slice(0, k + 1), false);
+    const before = render(messages.slice(0, k), true);
+    const through = render(messages.slice(0, k + 1), false);
     if (!full.startsWith(before) || !full.startsWith(through)) {
       throw new UserError(`line ${conversation.line}: the model's chat template does not render conversations prefix by prefix, so assistant turns cannot be located`);
     }

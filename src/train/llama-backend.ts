@@ -45,7 +45,9 @@ export class LlamaCppBackend implements TrainingBackend {
       ...this.options,
       backend: job.config.backend,
       amdgpuTargets: job.config.amdgpuTargets,
-      onProgress: (p) => onEvent?.(p.phase === "compile" ? { type: "build", message: "compiling", percent: p.percent } : { type: "build", message: p.message }),
+      cudaArchitectures: job.config.cudaArchitectures,
+      onProgress: (p) =>
+        onEvent?.(p.phase === "compile" ? { type: "build", message: "compiling", percent: p.percent, step: p.step, quietMs: p.quietMs } : { type: "build", message: p.message }),
     });
     const { path, execArgv } = workerEntry();
     const child = fork(path, [], { execArgv, stdio: ["ignore", "inherit", "pipe", "ipc"] });

@@ -40,7 +40,7 @@ export async function loadTrainConfig(file: string): Promise<LoadedTrainConfig> 
     ...raw,
     baseModel: resolve(dir, raw.baseModel),
     dataset: resolve(dir, raw.dataset),
-    outputDir: resolve(dir, raw.outputDir),
+    ...(raw.outputDir ? { outputDir: resolve(dir, raw.outputDir) } : {}),
     ...(raw.registry ? { registry: resolve(dir, raw.registry) } : {}),
   };
   await checkGguf(config.baseModel, where(file, text, "baseModel"));

@@ -5,11 +5,12 @@ import { GGUF_PROJECTIONS } from "../schema/train.js";
 import { UserError, errorMessage } from "../util/errors.js";
 import type { EpochLoss, SkippedSample, TrainingEvent, TrainingJob, TrainingResult } from "./backend.js";
 import { checkpointAdapter, readCheckpoint, replaceWith, writeCheckpoint } from "./checkpoint.js";
-import { encodeConversation, toContext, type EncodedConversation } from "./dataset.js";
+import { chatRenderer, encodeConversation, toContext, type EncodedConversation } from "./dataset.js";
 import type { Binding, NativeTrainer } from "./native/binding.js";
 import type { NativeAddon } from "./native/build.js";
 import { mulberry32, shuffled } from "../util/random.js";
 import { learningRateAt } from "./schedule.js";
+import { offloadedLayers, trainingDevices } from "./devices.js";
 
 export class TrainingCancelled extends Error {
   override readonly name = "TrainingCancelled";
@@ -74,6 +75,7 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
   const { config } = job;
   const ctxLen = config.contextLength;
   const gpuLayers = config.gpuLayers ?? (config.backend === "cpu" ? 0 : 999);
+  const devices = trainingDevices(config.backend, env.binding.devices());
   const model = refused("loading the base model", () => new env.binding.Model(config.baseModel, { gpuLayers }));
   let trainer: NativeTrainer | undefined;
   try {
@@ -82,8 +84,9 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
 
     const skipped: SkippedSample[] = [];
     const encoded: EncodedConversation[] = [];
+    const renderer = chatRenderer(model);
     for (const conversation of job.conversations) {
-      const e = encodeConversation(model, conversation, config.assistantOnlyLoss);
+      const e = encodeConversation(model, renderer, conversation, config.assistantOnlyLoss);
       if (e.tokens.length > ctxLen) skipped.push({ line: e.line, tokens: e.tokens.length, reason: `longer than contextLength ${ctxLen}` });
       else if (e.labelled === 0) skipped.push({ line: e.line, tokens: e.tokens.length, reason: "no token to learn from" });
       else encoded.push(e);
@@ -195,7 +198,15 @@ export async function runTraining(job: TrainingJob, env: LoopEnvironment): Promi
       tokensPerSecond: trainMs > 0 ? (sampleTokens * 1000) / trainMs : 0,
       contextTokensPerSecond: trainMs > 0 ? (contextTokens * 1000) / trainMs : 0,
       wallTimeMs: Date.now() - started,
-      build: { backend: config.backend, flags: env.addon.flags, llamaCommit: env.addon.llamaCommit, systemInfo: env.binding.systemInfo() },
+      build: {
+        backend: config.backend,
+        flags: env.addon.flags,
+        llamaCommit: env.addon.llamaCommit,
+        systemInfo: env.binding.systemInfo(),
+        devices,
+        offloadedLayers: offloadedLayers(config.backend, gpuLayers, info.layers),
+      },
+      chatTemplate: { source: renderer.source, ...(renderer.templateSha256 ? { templateSha256: renderer.templateSha256 } : {}), ...(renderer.note ? { note: renderer.note } : {}) },
       dropout:
         dropout > 0
           ? { requested: dropout, applied: false, note: `llama.cpp's LoRA graph has no dropout: the requested dropout ${dropout} was not applied` }

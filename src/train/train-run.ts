@@ -11,6 +11,7 @@ import { readTrainingJsonl } from "./dataset.js";
 import { LlamaCppBackend } from "./llama-backend.js";
 import { DEFAULT_REGISTRY, RunRegistry } from "./run-registry.js";
 import { loadTrainConfig } from "./run-config.js";
+import { runFolder } from "./run-folder.js";
 
 
 export interface CorpusIdentity {
@@ -29,7 +30,7 @@ export async function corpusIdentity(dataset: string, bytes: Uint8Array): Promis
 
 /** Everything that shapes the trained weights; a checkpoint resumes only under the same fingerprint. */
 function fingerprint(config: TrainConfig, datasetHash: string, baseModelSize: number): string {
-  const { outputDir: _o, registry: _r, threads: _t, gpuLayers: _g, backend: _b, amdgpuTargets: _a, ...shaping } = config;
+  const { outputDir: _o, registry: _r, threads: _t, gpuLayers: _g, backend: _b, amdgpuTargets: _a, cudaArchitectures: _c, ...shaping } = config;
   return sha256Hex(JSON.stringify({ shaping, datasetHash, baseModelSize }));
 }
 
@@ -62,9 +63,10 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
   const registry = new RunRegistry(resolve(options.registry ?? config.registry ?? join(options.defaultRoot, DEFAULT_REGISTRY)));
   await registry.list(); // a broken registry is reported before hours of training, not after
 
+  const outputDir = await runFolder(config, options.configFile, options.resume ?? false);
   const backend = options.backend ?? new LlamaCppBackend();
   const result = await backend.train(
-    { config, conversations, outputDir: config.outputDir, resume: options.resume ?? false, fingerprint: fingerprint(config, sha256Hex(bytes), statSync(config.baseModel).size) },
+    { config, conversations, outputDir, resume: options.resume ?? false, fingerprint: fingerprint(config, sha256Hex(bytes), statSync(config.baseModel).size) },
     options,
   );
   const adapterSha = sha256Hex(await readFile(result.adapterPath));
@@ -83,7 +85,8 @@ export async function trainRun(options: TrainRunOptions): Promise<RunRecord> {
       tokensPerSecond: result.tokensPerSecond,
       contextTokensPerSecond: result.contextTokensPerSecond,
       wallTimeMs: result.wallTimeMs,
-      backend: { name: result.build.backend, flags: result.build.flags, llamaCommit: result.build.llamaCommit, systemInfo: result.build.systemInfo },
+      backend: { name: result.build.backend, flags: result.build.flags, llamaCommit: result.build.llamaCommit, systemInfo: result.build.systemInfo, devices: result.build.devices, offloadedLayers: result.build.offloadedLayers },
+      chatTemplate: result.chatTemplate,
       dropout: result.dropout,
       ...(result.resumedFrom ? { resumedFrom: result.resumedFrom } : {}),
     },

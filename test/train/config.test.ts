@@ -23,7 +23,7 @@ describe("run config", () => {
     });
     expect(config.assistantOnlyLoss).toBe(true);
     expect(config.baseModel).toBe(join(dir, "model.gguf"));
-    expect(config.outputDir).toBe(join(dir, "runs", "out"));
+    expect(config.outputDir).toBeUndefined(); // every run gets a folder of its own (train/run-folder)
   });
 
   it("names file, line and field for a bad value", async () => {

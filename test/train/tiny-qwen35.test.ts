@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GGUF_PROJECTIONS } from "../../src/schema/train.js";
-import { encodeConversation, toContext } from "../../src/train/dataset.js";
+import { chatRenderer, encodeConversation, toContext } from "../../src/train/dataset.js";
 import { loadBinding, type Binding } from "../../src/train/native/binding.js";
 import { trainRun } from "../../src/train/train-run.js";
 import { writeTinyQwen35Gguf } from "../../support/tiny-gguf-qwen35.js";
@@ -64,7 +64,7 @@ describe("training qwen35 (gated delta net + gated attention) on CPU", () => {
       for (const p of ["attn_q", "attn_k", "attn_v", "attn_output"]) expect(names).toContain(`blk.3.${p}`);
       expect(names).not.toContain("blk.3.attn_qkv");
 
-      const encoded = encodeConversation(model, { line: 1, messages: [{ role: "user", content: "Write a program." }, { role: "assistant", content: ANSWER }] }, false);
+      const encoded = encodeConversation(model, chatRenderer(model), { line: 1, messages: [{ role: "user", content: "Write a program." }, { role: "assistant", content: ANSWER }] }, false);
       const { tokens, labels } = toContext(encoded, 96, 2);
       // one SGD step at learning rate 1 from lora_b = 0 leaves lora_b = -gradient
       const trainer = new binding.Trainer(model, { adapterPath: fresh, contextLength: tokens.length, threads: 2, optimizer: "sgd", gradAccum: 1 });

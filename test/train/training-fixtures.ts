@@ -1,17 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
-import type { TrainConfigInput } from "../../src/schema/train.js";
+import type { Backend, TrainConfigInput } from "../../src/schema/train.js";
+import type { NativeModel, NativeTrainer, TrainerOptions } from "../../src/train/native/binding.js";
 import { ensureNativeAddon, type NativeAddon } from "../../src/train/native/build.js";
 import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 
 /** Building llama.cpp from scratch takes minutes on two cores; later runs find it in the cache. */
 export const ADDON_BUILD_TIMEOUT_MS = 30 * 60_000;
 
-export function buildAddonForTests(): Promise<NativeAddon> {
+export function buildAddonForTests(backend: Backend = "cpu"): Promise<NativeAddon> {
   let last = -10;
   return ensureNativeAddon({
-    backend: "cpu",
+    backend,
     onProgress: (p) => {
       if (p.phase !== "compile") process.stderr.write(`[training backend] ${p.message}\n`);
       else if (p.percent >= last + 10) {
@@ -48,6 +49,7 @@ export interface TrainingFixture {
 export async function writeTrainingFixture(dir: string, overrides: Partial<TrainConfigInput> = {}, samples = 24): Promise<TrainingFixture> {
   const model = join(dir, "model.gguf");
   const dataset = join(dir, "export", "train.jsonl");
+  await mkdir(dir, { recursive: true });
   await writeTinyLlamaGguf(model, { contextLength: 256 });
   await mkdir(dirname(dataset), { recursive: true });
   await writeFile(dataset, datasetLines(samples));
@@ -67,4 +69,32 @@ export async function writeTrainingFixture(dir: string, overrides: Partial<Train
   };
   await writeFile(config, stringify(run));
   return { dir, model, dataset, config };
+}
+
+/**
+ * One SGD step at learning rate 1 from lora_b = 0 leaves lora_b = -gradient (lora_a gets none while b is 0):
+ * the loss of the step and the gradient of every lora_b, concatenated.
+ */
+export async function loraBGradient(
+  Trainer: new (model: NativeModel, options: TrainerOptions) => NativeTrainer,
+  model: NativeModel,
+  fresh: string,
+  tokens: Int32Array,
+  labels: Int32Array,
+): Promise<{ loss: number; grad: Float32Array }> {
+  const trainer = new Trainer(model, { adapterPath: fresh, contextLength: tokens.length, threads: 2, optimizer: "sgd", gradAccum: 1 });
+  try {
+    trainer.setOptimizer({ learningRate: 1, weightDecay: 0 });
+    const { loss } = await trainer.step(tokens, labels, true);
+    const b = trainer.tensors().filter((t) => t.name.endsWith(".lora_b"));
+    const grad = new Float32Array(b.reduce((n, t) => n + t.data.length, 0));
+    let at = 0;
+    for (const t of b) {
+      t.data.forEach((v, i) => (grad[at + i] = -v));
+      at += t.data.length;
+    }
+    return { loss, grad };
+  } finally {
+    trainer.close();
+  }
 }

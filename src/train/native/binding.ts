@@ -1,4 +1,6 @@
 import { createRequire } from "node:module";
+import type { z } from "zod";
+import type { BackendDeviceSchema } from "../../schema/run.js";
 
 const require = createRequire(import.meta.url);
 
@@ -7,12 +9,19 @@ export interface ChatMessage {
   content: string;
 }
 
+/** A device ggml registered; `type` follows ggml_backend_dev_type. */
+export type BackendDevice = z.infer<typeof BackendDeviceSchema>;
+
 export interface ModelInfo {
   architecture: string;
   vocabSize: number;
   contextLength: number;
   parameters: number;
   eosToken: number;
+  /** The end-of-sequence token's text, for templates that write it (`eos_token`). */
+  eosText: string;
+  /** Transformer blocks; llama.cpp offloads up to layers + 1 (the output layer) to a GPU. */
+  layers: number;
   chatTemplate: string | null;
 }
 
@@ -92,6 +101,7 @@ export interface Binding {
   gradCheck(): string[];
   gradCheck(op: string, variant: number): GradCheckResult;
   systemInfo(): string;
+  devices(): BackendDevice[];
   setVerbose(verbose: boolean): void;
 }
 
