@@ -57,11 +57,20 @@ export { chooseKept, promptVersionOrder, type KeepContext, type PromptVersionOrd
 export { findContamination, type Leak, type LeakEvidence, type ContaminationOptions } from "./dedup/contamination.js";
 export { formatDuplicates, duplicatesJson } from "./dedup/report.js";
 
+export {
+  prepareCorpus,
+  exportTrainingSet,
+  NothingToExportError,
+  type PrepareCorpusOptions,
+  type PreparedCorpus,
+  type ExportTrainingSetOptions,
+  type ExportedTrainingSet,
+} from "./export/export-corpus.js";
 export { prepareTrainingSet, type PrepareOptions, type PreparedTrainingSet, type SampleDecision } from "./export/pipeline.js";
 export { writeTrainingSet, exportManifest, EXPORT_FILES, MANIFEST_FILE, type WriteOptions } from "./export/write.js";
 export { readExportManifest } from "./export/manifest-file.js";
 export { corpusStats, formatStats, tokenHistogram, type CorpusStats } from "./export/stats.js";
-export { formatFunnel, formatDropped } from "./export/report.js";
+export { formatFunnel, formatDropped, checkerNotes } from "./export/report.js";
 
 export * from "./schema/corrections.js";
 export { classifyFailure, type FailureClassification, type FailureEvidence, type CheckOutcome } from "./corrections/classify.js";

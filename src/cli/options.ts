@@ -1,4 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { loadConfig } from "../config.js";
+import type { PrepareCorpusOptions } from "../export/export-corpus.js";
+import { interruptSignal } from "./run-command.js";
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -41,4 +44,33 @@ export function addCorpusCheckOptions(command: Command): Command {
     .option("--no-cache", "do not read or write the verdict cache")
     .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
     .option("--no-lock", "ignore the verdict lock");
+}
+
+/** Flags shared by dedup, stats, export and report: where the corpus and its verdicts come from. */
+export interface PipelineFlags extends CorpusCheckFlags {
+  systemPrompt?: string;
+  maxSeqLen?: number;
+  json?: boolean;
+}
+
+export function addPipelineOptions(command: Command): Command {
+  return addCorpusCheckOptions(command)
+    .option("--system-prompt <id>", "system-prompt version to render (default: the config's, else the latest)")
+    .option("--max-seq-len <n>", "token budget per rendered sample (default: the config's)", parsePositiveInt)
+    .option("--json", "print a machine-readable report on stdout");
+}
+
+/** What the pipeline flags ask of `prepareCorpus`, the config loaded from where the user stands; Ctrl-C cancels. */
+export async function pipelineChoices(paths: string[], flags: PipelineFlags): Promise<PrepareCorpusOptions> {
+  return {
+    config: await loadConfig(process.cwd(), flags.config),
+    paths,
+    systemPrompt: flags.systemPrompt,
+    maxSeqLen: flags.maxSeqLen,
+    hew: flags.hew,
+    cache: flags.cache,
+    lock: flags.lock,
+    concurrency: flags.concurrency,
+    signal: interruptSignal(),
+  };
 }

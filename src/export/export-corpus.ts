@@ -1,0 +1,120 @@
+import { resolve } from "node:path";
+import { loadConfig, type LoadedConfig } from "../config.js";
+import { loadCorpus } from "../chatml/load-corpus.js";
+import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
+import type { ChatTokenizer } from "../chatml/tokens.js";
+import { loadPromptSet } from "../eval/prompt-set.js";
+import type { ExportFormat, ExportManifest } from "../schema/export.js";
+import { UserError } from "../util/errors.js";
+import type { Checker } from "../validate/checker.js";
+import { openChecker } from "../validate/open-checker.js";
+import { prepareTrainingSet, type PipelineStage, type PreparedTrainingSet } from "./pipeline.js";
+import { writeTrainingSet } from "./write.js";
+
+export interface PrepareCorpusOptions {
+  /** Default: the nearest config file above `cwd`. */
+  config?: LoadedConfig;
+  cwd?: string;
+  /** Sample files, folders or globs relative to `cwd` (default: the config's corpus, relative to the config file). */
+  paths?: readonly string[];
+  /** A system-prompt version id (default: the config's `export.systemPrompt`, else the latest). */
+  systemPrompt?: string;
+  /** Token budget per rendered sample (default: the config's `export.maxSeqLen`). */
+  maxSeqLen?: number;
+  /** The checker to judge blocks with (default: the config's, opened as for `validate`: lock, cache, hew). */
+  checker?: Checker;
+  /** Checker choices, as for `validate`, when no checker is given. */
+  hew?: string;
+  cache?: boolean;
+  lock?: string | false;
+  /** hew processes at once (default: the config's, then available parallelism). */
+  concurrency?: number;
+  /** Defaults to Qwen3's. */
+  tokenizer?: ChatTokenizer;
+  signal?: AbortSignal;
+  onProgress?: (stage: PipelineStage, done: number, total: number) => void;
+}
+
+export interface PreparedCorpus {
+  config: LoadedConfig;
+  prepared: PreparedTrainingSet;
+  /** The folder the samples' file names are relative to. */
+  base: string;
+}
+
+/**
+ * The export funnel in one call, writing nothing: load the corpus, judge every block, deduplicate, find
+ * eval leaks and count tokens. This is what `stats` and `dedup` run, and what `exportTrainingSet` writes.
+ */
+export async function prepareCorpus(options: PrepareCorpusOptions = {}): Promise<PreparedCorpus> {
+  const cwd = options.cwd ?? process.cwd();
+  const loaded = options.config ?? (await loadConfig(cwd));
+  const { config, root } = loaded;
+  const paths = options.paths ?? [];
+  const base = paths.length > 0 ? cwd : root;
+  const samples = await loadCorpus(paths.length > 0 ? paths : config.corpus, { cwd: base });
+  const systemPrompts = await loadSystemPrompts(resolve(root, config.systemPrompts));
+  const chosen = options.systemPrompt ?? config.export.systemPrompt;
+  const systemPrompt = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);
+  const evalItems = (await loadPromptSet(resolve(root, config.evalPrompts))).set.prompts;
+  const checker =
+    options.checker ?? (await openChecker(loaded, { hew: options.hew, cache: options.cache, lock: options.lock, concurrency: options.concurrency })).checker;
+  try {
+    const prepared = await prepareTrainingSet(samples, {
+      checker,
+      signal: options.signal,
+      dedup: config.dedup,
+      evalItems,
+      systemPrompt,
+      systemPrompts,
+      maxSeqLen: options.maxSeqLen ?? config.export.maxSeqLen,
+      tokenizer: options.tokenizer,
+      onProgress: options.onProgress,
+    });
+    return { config: loaded, prepared, base };
+  } finally {
+    // A checker the caller handed in stays theirs to close.
+    if (!options.checker) await checker.close?.();
+  }
+}
+
+export interface ExportTrainingSetOptions extends PrepareCorpusOptions {
+  /** Output folder (default: the config's `export.out`, relative to the config file). */
+  out?: string;
+  /** Defaults: the config's `export` section. */
+  formats?: readonly ExportFormat[];
+  shuffle?: boolean;
+  seed?: number;
+}
+
+export interface ExportedTrainingSet extends PreparedCorpus {
+  manifest: ExportManifest;
+  /** The folder written. */
+  out: string;
+}
+
+/** No sample passed every stage: nothing was written. The funnel says where they went. */
+export class NothingToExportError extends UserError {
+  constructor(
+    readonly prepared: PreparedTrainingSet,
+    out: string,
+  ) {
+    super(`nothing to export: no sample passed every stage; ${out} left as it was`, 1);
+  }
+}
+
+/** Prepare the corpus and write the training set and its manifest: what `hew-corpus export` runs. */
+export async function exportTrainingSet(options: ExportTrainingSetOptions = {}): Promise<ExportedTrainingSet> {
+  const prepared = await prepareCorpus(options);
+  const { config, root } = prepared.config;
+  const settings = config.export;
+  const out = options.out !== undefined ? resolve(options.cwd ?? process.cwd(), options.out) : resolve(root, settings.out);
+  if (prepared.prepared.funnel.exported === 0) throw new NothingToExportError(prepared.prepared, out);
+  const manifest = await writeTrainingSet(prepared.prepared, {
+    out,
+    formats: options.formats ?? settings.formats,
+    shuffle: options.shuffle ?? settings.shuffle,
+    seed: options.seed ?? settings.seed,
+  });
+  return { ...prepared, manifest, out };
+}
