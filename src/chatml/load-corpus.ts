@@ -1,5 +1,6 @@
 import fg from "fast-glob";
 import { relative, resolve } from "node:path";
+import { checkpoint } from "../util/abort.js";
 import { UserError } from "../util/errors.js";
 import { readTextFile } from "../util/read-text.js";
 import { parseSamplesJsonl, type LocatedSample } from "./jsonl.js";
@@ -9,6 +10,8 @@ export interface LoadCorpusOptions {
   cwd?: string;
   /** Where file text comes from; defaults to the file system (the pre-commit hook reads git's index). */
   readText?: (file: string) => Promise<string>;
+  /** Stops between files when it fires. */
+  signal?: AbortSignal;
 }
 
 
@@ -39,6 +42,7 @@ export async function loadSamples(files: readonly string[], options: LoadCorpusO
   const all: LocatedSample[] = [];
   const errors: string[] = [];
   for (const file of files) {
+    await checkpoint(options.signal);
     try {
       all.push(...parseSamplesJsonl(await readText(file), file));
     } catch (err) {

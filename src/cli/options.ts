@@ -41,7 +41,7 @@ export function addCorpusCheckOptions(command: Command): Command {
     .option("-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)")
     .option("--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)")
     .option("-j, --concurrency <n>", "checks at once (default: available parallelism)", parsePositiveInt)
-    .option("--no-cache", "do not read or write the verdict cache")
+    .option("--no-cache", "do not read or write the caches (verdicts, token counts)")
     .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
     .option("--no-lock", "ignore the verdict lock");
 }

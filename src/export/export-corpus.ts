@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { loadConfig, type LoadedConfig } from "../config.js";
 import { loadCorpus } from "../chatml/load-corpus.js";
 import { getSystemPrompt, loadSystemPrompts } from "../chatml/system-prompt.js";
+import { TokenCountCache } from "../chatml/token-count-cache.js";
 import type { ChatTokenizer } from "../chatml/tokens.js";
 import { loadPromptSet } from "../eval/prompt-set.js";
 import type { ExportFormat, ExportManifest } from "../schema/export.js";
@@ -25,6 +26,7 @@ export interface PrepareCorpusOptions {
   checker?: Checker;
   /** Checker choices, as for `validate`, when no checker is given. */
   hew?: string;
+  /** Read and write the verdict and token-count caches (default true). */
   cache?: boolean;
   lock?: string | false;
   /** hew processes at once (default: the config's, then available parallelism). */
@@ -52,7 +54,7 @@ export async function prepareCorpus(options: PrepareCorpusOptions = {}): Promise
   const { config, root } = loaded;
   const paths = options.paths ?? [];
   const base = paths.length > 0 ? cwd : root;
-  const samples = await loadCorpus(paths.length > 0 ? paths : config.corpus, { cwd: base });
+  const samples = await loadCorpus(paths.length > 0 ? paths : config.corpus, { cwd: base, signal: options.signal });
   const systemPrompts = await loadSystemPrompts(resolve(root, config.systemPrompts));
   const chosen = options.systemPrompt ?? config.export.systemPrompt;
   const systemPrompt = chosen === undefined ? systemPrompts.latest : getSystemPrompt(systemPrompts, chosen);
@@ -69,6 +71,7 @@ export async function prepareCorpus(options: PrepareCorpusOptions = {}): Promise
       systemPrompts,
       maxSeqLen: options.maxSeqLen ?? config.export.maxSeqLen,
       tokenizer: options.tokenizer,
+      tokenCache: options.cache === false ? undefined : new TokenCountCache(resolve(root, config.cacheDir)),
       onProgress: options.onProgress,
     });
     return { config: loaded, prepared, base };
@@ -115,6 +118,7 @@ export async function exportTrainingSet(options: ExportTrainingSetOptions = {}):
     formats: options.formats ?? settings.formats,
     shuffle: options.shuffle ?? settings.shuffle,
     seed: options.seed ?? settings.seed,
+    signal: options.signal,
   });
   return { ...prepared, manifest, out };
 }

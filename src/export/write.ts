@@ -5,6 +5,7 @@ import { formatSamplesJsonl } from "../chatml/jsonl.js";
 import { renderSystemPrompt } from "../chatml/system-prompt.js";
 import { DROP_REASONS, type ExportFormat, type ExportManifest } from "../schema/export.js";
 import type { Message, Sample } from "../schema/sample.js";
+import { checkpoint } from "../util/abort.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256Hex } from "../util/hash.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
@@ -19,6 +20,8 @@ export interface WriteOptions {
   formats: readonly ExportFormat[];
   shuffle: boolean;
   seed: number;
+  /** A cancel before the first file is renamed into place leaves the folder as it was. */
+  signal?: AbortSignal;
 }
 
 const TOOL = `hew-corpus ${(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version}`;
@@ -75,13 +78,15 @@ export function exportManifest(prepared: PreparedTrainingSet, options: WriteOpti
 export async function writeTrainingSet(prepared: PreparedTrainingSet, options: WriteOptions): Promise<ExportManifest> {
   const shipped = prepared.decisions.filter((d) => !d.dropped).map((d) => d.rendered.messages);
   const ordered = options.shuffle ? shuffled(shipped, mulberry32(options.seed)) : shipped;
-  const files: ExportManifest["files"] = [];
+  const texts: { format: ExportFormat; text: string }[] = [];
   for (const format of options.formats) {
-    const text = formatText(format, ordered);
-    await writeFileAtomic(join(options.out, EXPORT_FILES[format]), text);
-    files.push({ path: EXPORT_FILES[format], format, samples: ordered.length, sha256: sha256Hex(text) });
+    await checkpoint(options.signal);
+    texts.push({ format, text: formatText(format, ordered) });
   }
+  const files: ExportManifest["files"] = texts.map(({ format, text }) => ({ path: EXPORT_FILES[format], format, samples: ordered.length, sha256: sha256Hex(text) }));
   const manifest = exportManifest(prepared, options, files);
+  await checkpoint(options.signal);
+  for (const { format, text } of texts) await writeFileAtomic(join(options.out, EXPORT_FILES[format]), text);
   await writeFileAtomic(join(options.out, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;
 }
