@@ -42,7 +42,7 @@ export async function loadSamples(files: readonly string[], options: LoadCorpusO
   const all: LocatedSample[] = [];
   const errors: string[] = [];
   for (const file of files) {
-    await checkpoint(options.signal);
+    await checkpoint(options.signal, "load");
     try {
       all.push(...parseSamplesJsonl(await readText(file), file));
     } catch (err) {

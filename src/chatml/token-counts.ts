@@ -45,7 +45,7 @@ export async function countTokens(tokenizer: ChatTokenizer, conversations: reado
   let done = conversations.length - missing.length;
   options.onProgress?.(done, conversations.length);
   for (let from = 0; from < missing.length; from += SLICE) {
-    await checkpoint(options.signal);
+    await checkpoint(options.signal, "tokens");
     const slice = missing.slice(from, from + SLICE);
     const sliceCounts = await tokenizer.countMany(slice.map((i) => conversations[i]!));
     slice.forEach((i, j) => {

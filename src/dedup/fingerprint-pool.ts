@@ -63,7 +63,7 @@ export async function fingerprintAll(inputs: readonly PromptAndCode[], options: 
   if (threads === 1) {
     const out: Fingerprint[] = [];
     for (const input of inputs) {
-      if (out.length % SLICE === 0) await checkpoint(options.signal);
+      if (out.length % SLICE === 0) await checkpoint(options.signal, "fingerprint");
       out.push(fingerprint(input, shingling));
       advance(1);
     }
@@ -72,5 +72,8 @@ export async function fingerprintAll(inputs: readonly PromptAndCode[], options: 
   const size = Math.ceil(inputs.length / threads);
   const slices = Array.from({ length: threads }, (_, t) => inputs.slice(t * size, (t + 1) * size).map(({ prompt, code }) => ({ prompt, code: [...code] })));
   throwIfAborted(options.signal);
-  return (await Promise.all(slices.map((slice) => inThread(slice, shingling, advance, options.signal)))).flat();
+  const running = Promise.all(slices.map((slice) => inThread(slice, shingling, advance, options.signal)));
+  running.catch(() => undefined);
+  await Promise.race([running, checkpoint(options.signal, "fingerprint-threads").then(() => running)]);
+  return (await running).flat();
 }

@@ -90,7 +90,7 @@ export async function prepareTrainingSet(samples: readonly LocatedSample[], opti
     samples.map((s) => ({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) })),
     { ...shingling, signal: options.signal, onProgress: progress("fingerprint") },
   );
-  await checkpoint(options.signal);
+  await checkpoint(options.signal, "dedup");
   const dedup = dedupSamples(samples, fingerprints, {
     threshold: options.dedup.threshold,
     keep: options.dedup.keep,
@@ -98,7 +98,7 @@ export async function prepareTrainingSet(samples: readonly LocatedSample[], opti
     newerPrompt: promptVersionOrder(options.systemPrompts),
     onProgress: progress("dedup"),
   });
-  await checkpoint(options.signal);
+  await checkpoint(options.signal, "contamination");
   const evalFingerprints = options.evalItems.map((e) => fingerprint({ prompt: e.prompt, code: [e.reference] }, shingling));
   const leaks = findContamination(samples, fingerprints, options.evalItems, evalFingerprints, options.dedup.contamination);
   const leaked = new Map<string, string[]>();

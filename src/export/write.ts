@@ -85,7 +85,7 @@ export async function writeTrainingSet(prepared: PreparedTrainingSet, options: W
   }
   const files: ExportManifest["files"] = texts.map(({ format, text }) => ({ path: EXPORT_FILES[format], format, samples: ordered.length, sha256: sha256Hex(text) }));
   const manifest = exportManifest(prepared, options, files);
-  await checkpoint(options.signal);
+  await checkpoint(options.signal, "write");
   for (const { format, text } of texts) await writeFileAtomic(join(options.out, EXPORT_FILES[format]), text);
   await writeFileAtomic(join(options.out, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

@@ -17,12 +17,24 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError();
 }
 
+const pauseAt = process.env.HEW_CORPUS_PAUSE_AT;
+let paused = false;
+
 /**
  * Let the event loop run (a Ctrl-C handler is a callback: it cannot fire while a loop holds the thread),
- * then stop if the work was cancelled meanwhile. Long synchronous loops call this between slices.
+ * then stop if the work was cancelled meanwhile. Long loops call this between slices, naming their stage.
+ * HEW_CORPUS_PAUSE_AT=<stage> holds that stage at its first checkpoint, says so on stderr and waits for the
+ * cancel: a fixed point to test Ctrl-C at.
  */
-export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+export async function checkpoint(signal: AbortSignal | undefined, stage?: string): Promise<void> {
   if (!signal) return;
+  if (stage !== undefined && stage === pauseAt && !paused) {
+    paused = true;
+    process.stderr.write(`hew-corpus: paused at ${stage} (HEW_CORPUS_PAUSE_AT)\n`);
+    // A bare promise does not keep Node running; the timer does, until the cancel comes.
+    const alive = setInterval(() => undefined, 60_000);
+    await abortion(signal).finally(() => clearInterval(alive));
+  }
   await nextTurn();
   throwIfAborted(signal);
 }
