@@ -46,7 +46,9 @@ export class TokenCountCache {
     const byShard = new Map<number, [string, number][]>();
     for (const entry of counts) {
       const shard = Number.parseInt(entry[0][0]!, 16);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), entry]);
+      const entries = byShard.get(shard);
+      if (entries) entries.push(entry);
+      else byShard.set(shard, [entry]);
     }
     await Promise.all(
       [...byShard].map(async ([shard, entries]) => {

@@ -28,7 +28,11 @@ export function registerDedup(program: Command): void {
         if (flags.apply) {
           const out = resolve(flags.out);
           const byFile = new Map<string, typeof prepared.decisions>();
-          for (const d of prepared.decisions) byFile.set(d.sample.file, [...(byFile.get(d.sample.file) ?? []), d]);
+          for (const d of prepared.decisions) {
+            const inFile = byFile.get(d.sample.file);
+            if (inFile) inFile.push(d);
+            else byFile.set(d.sample.file, [d]);
+          }
           const outside = [...byFile.keys()].find((file) => file.startsWith(".."));
           if (outside) throw new UserError(`${outside} lies outside ${base}; run from a folder that holds every sample file`);
           const targets = [...byFile.keys()].map((file) => ({ file, target: resolve(out, file) }));
