@@ -3,6 +3,7 @@ import { formatFigure, type Figure } from "./figure.js";
 import { benchHook } from "./hook.js";
 import { benchValidate } from "./validate.js";
 import { benchDedup } from "./dedup.js";
+import { benchCorpus100k } from "./corpus-100k.js";
 import { benchTrainFigures } from "./train.js";
 import { benchSynth } from "./synth.js";
 import { benchTrainRealFigures } from "./train-real.js";
@@ -10,6 +11,7 @@ import { benchTrainRealFigures } from "./train-real.js";
 const benches: Record<string, () => Promise<Figure[]>> = {
   validate: benchValidate,
   dedup: benchDedup,
+  "corpus-100k": benchCorpus100k,
   hook: benchHook,
   train: benchTrainFigures,
   synth: benchSynth,

@@ -42,6 +42,15 @@ export { dedupSamples, type DedupOptions, type DedupResult } from "./dedup/dedup
 export { findContamination, type Leak } from "./dedup/contamination.js";
 export { prepareTrainingSet, type PrepareOptions, type PreparedTrainingSet } from "./export/pipeline.js";
 export { writeTrainingSet, type WriteOptions } from "./export/write.js";
+export {
+  prepareCorpus,
+  exportTrainingSet,
+  NothingToExportError,
+  type PrepareCorpusOptions,
+  type PreparedCorpus,
+  type ExportTrainingSetOptions,
+  type ExportedTrainingSet,
+} from "./export/export-corpus.js";
 export { readExportManifest } from "./export/manifest-file.js";
 export { corpusStats, type CorpusStats } from "./export/stats.js";
 

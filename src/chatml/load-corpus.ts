@@ -3,6 +3,7 @@ import micromatch from "micromatch";
 import * as fs from "node:fs";
 import { realpath } from "node:fs/promises";
 import { relative, resolve } from "node:path";
+import { checkpoint } from "../util/abort.js";
 import { UserError, errorMessage } from "../util/errors.js";
 import { decodeUtf8, readTextFile } from "../util/read-text.js";
 import { parseSamplesJsonl, type LocatedSample } from "./jsonl.js";
@@ -14,6 +15,8 @@ export interface LoadCorpusOptions {
   readBytes?: (file: string) => Promise<Uint8Array>;
   /** A line to print before a pattern that matches nothing, e.g. that no config file named the patterns. */
   noMatchNote?: string;
+  /** Stops between files when it fires. */
+  signal?: AbortSignal;
 }
 
 /** An existing path is a path, even when its name holds glob characters (`a[1](x).jsonl`); anything else may be a glob. */
@@ -113,6 +116,7 @@ export async function loadSamples(files: readonly string[], options: LoadCorpusO
   const all: LocatedSample[] = [];
   const errors: string[] = [];
   for (const file of files) {
+    await checkpoint(options.signal, "load");
     try {
       all.push(...parseSamplesJsonl(await readText(file), file));
     } catch (err) {

@@ -15,12 +15,17 @@ export function renderSystemPrompt(version: SystemPromptVersion): string {
 
 /** Put a version's rendered prompt into a sample as its (only) system message. */
 export function applySystemPrompt(sample: Sample, version: SystemPromptVersion): Sample {
-  const rest = sample.messages.filter((m) => m.role !== "system");
-  return {
+  return systemPromptApplier(version)(sample);
+}
+
+/** `applySystemPrompt` for a whole corpus: the prompt is rendered once, and every sample holds that one text. */
+export function systemPromptApplier(version: SystemPromptVersion): (sample: Sample) => Sample {
+  const content = renderSystemPrompt(version);
+  return (sample) => ({
     ...sample,
-    messages: [{ role: "system", content: renderSystemPrompt(version) }, ...rest],
+    messages: [{ role: "system", content }, ...sample.messages.filter((m) => m.role !== "system")],
     meta: { ...sample.meta, systemPromptVersion: version.id },
-  };
+  });
 }
 
 export interface RuleChange {

@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import { writeSamplesJsonl } from "../chatml/jsonl.js";
 import { duplicatesJson, formatDuplicates } from "../dedup/report.js";
-import { formatFunnel } from "../export/report.js";
+import { prepareCorpus } from "../export/export-corpus.js";
+import { checkerNotes, formatFunnel } from "../export/report.js";
 import { UserError } from "../util/errors.js";
-import { addPipelineOptions, checkerNotes, runPipeline, type PipelineFlags } from "./export.js";
+import { addPipelineOptions, pipelineChoices, type PipelineFlags } from "./options.js";
+import { withPipelineProgress } from "./progress.js";
 import { runCommand } from "./run-command.js";
 
 interface DedupFlags extends PipelineFlags {
@@ -18,14 +20,19 @@ export function registerDedup(program: Command): void {
     .option("-o, --out <dir>", "folder for the deduplicated copy (same file names as the corpus)", "deduplicated")
     .action((paths: string[], flags: DedupFlags) =>
       runCommand(async () => {
-        const { prepared, base } = await runPipeline(paths, flags);
+        const choices = await pipelineChoices(paths, flags);
+        const { prepared, base } = await withPipelineProgress((onProgress) => prepareCorpus({ ...choices, onProgress }));
         const { dedup, leaks } = prepared;
         if (flags.json) process.stdout.write(JSON.stringify({ funnel: prepared.funnel, ...duplicatesJson(dedup, leaks) }, null, 2) + "\n");
         else process.stdout.write([formatDuplicates(dedup, leaks), formatFunnel(prepared.funnel, "would export"), ...checkerNotes(prepared)].join("\n") + "\n");
         if (flags.apply) {
           const out = resolve(flags.out);
           const byFile = new Map<string, typeof prepared.decisions>();
-          for (const d of prepared.decisions) byFile.set(d.sample.file, [...(byFile.get(d.sample.file) ?? []), d]);
+          for (const d of prepared.decisions) {
+            const inFile = byFile.get(d.sample.file);
+            if (inFile) inFile.push(d);
+            else byFile.set(d.sample.file, [d]);
+          }
           const outside = [...byFile.keys()].find((file) => file.startsWith(".."));
           if (outside) throw new UserError(`${outside} lies outside ${base}; run from a folder that holds every sample file`);
           const targets = [...byFile.keys()].map((file) => ({ file, target: resolve(out, file) }));

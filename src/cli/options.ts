@@ -1,4 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { loadConfig } from "../config.js";
+import type { PrepareCorpusOptions } from "../export/export-corpus.js";
+import { interruptSignal } from "./run-command.js";
 
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -26,7 +29,7 @@ export function collect<T>(parse: (value: string) => T): (value: string, previou
 // Flags several commands share, spelled once: `.option(...CONFIG_OPTION)`.
 export const CONFIG_OPTION = ["-c, --config <file>", "config file (default: nearest hew-corpus.config.yaml)"] as const;
 export const HEW_OPTION = ["--hew <path>", "hew binary (default: HEW_BIN, the config, then `hew` on PATH)"] as const;
-export const NO_CACHE_OPTION = ["--no-cache", "do not read or write the verdict cache"] as const;
+export const NO_CACHE_OPTION = ["--no-cache", "do not read or write the caches (verdicts, token counts)"] as const;
 export const REGISTRY_OPTION = ["--registry <file>", "run registry (default: runs/registry.jsonl beside hew-corpus.config.yaml)"] as const;
 export const HUB_URL_OPTION = ["--hub-url <url>", "the Hub to talk to (default: HF_ENDPOINT, else https://huggingface.co)"] as const;
 
@@ -55,4 +58,36 @@ export function addCorpusCheckOptions(command: Command): Command {
   return addCheckerOptions(command.argument("[paths...]", "sample files, folders or globs (default: the config's corpus)"))
     .option("--lock <file>", "answer from this verdict lock (default: the config's lock, when it exists)")
     .option("--no-lock", "ignore the verdict lock");
+}
+
+/** Flags shared by dedup, stats, export and report: where the corpus and its verdicts come from. */
+export interface PipelineFlags extends CorpusCheckFlags {
+  systemPrompt?: string;
+  systemPromptBudget?: number;
+  maxSeqLen?: number;
+  json?: boolean;
+}
+
+export function addPipelineOptions(command: Command): Command {
+  return addCorpusCheckOptions(command)
+    .option("--system-prompt <id>", "system-prompt version to render (default: the config's, else the latest)")
+    .option("--system-prompt-budget <n>", "keep the system prompt under n tokens: its most needed rules that fit (default: the config's, else every rule)", parsePositiveInt)
+    .option("--max-seq-len <n>", "token budget per rendered sample (default: the config's)", parsePositiveInt)
+    .option("--json", "print a machine-readable report on stdout");
+}
+
+/** What the pipeline flags ask of `prepareCorpus`, the config loaded from where the user stands; Ctrl-C cancels. */
+export async function pipelineChoices(paths: string[], flags: PipelineFlags): Promise<PrepareCorpusOptions> {
+  return {
+    config: await loadConfig(process.cwd(), flags.config),
+    paths,
+    systemPrompt: flags.systemPrompt,
+    systemPromptBudget: flags.systemPromptBudget,
+    maxSeqLen: flags.maxSeqLen,
+    hew: flags.hew,
+    cache: flags.cache,
+    lock: flags.lock,
+    concurrency: flags.concurrency,
+    signal: interruptSignal(),
+  };
 }

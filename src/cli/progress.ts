@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import type { PipelineStage } from "../export/pipeline.js";
 
 export interface Progress {
   update(done: number, total: number): void;
@@ -41,4 +42,35 @@ export function createProgress(label: string, enabled = Boolean(process.stderr.i
       if (started) bar.stop();
     },
   };
+}
+
+/** One bar per stage of a multi-stage run, each labelled, the previous one stopped when the next starts. */
+export function createStageProgress<S extends string>(labels: Record<S, string>): { update(stage: S, done: number, total: number): void; stop(): void } {
+  let stage: S | undefined;
+  let bar: Progress | undefined;
+  return {
+    update(now, done, total) {
+      if (now !== stage) {
+        bar?.stop();
+        bar = createProgress(labels[now]);
+        stage = now;
+      }
+      bar!.update(done, total);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+const PIPELINE_STAGES: Record<PipelineStage, string> = { validate: "validate", fingerprint: "fingerprint", dedup: "minhash", tokens: "tokens" };
+
+/** Run the export funnel (stats, dedup, export, report) with a bar per stage, stopped however it ends. */
+export async function withPipelineProgress<T>(run: (onProgress: (stage: PipelineStage, done: number, total: number) => void) => Promise<T>): Promise<T> {
+  const progress = createStageProgress(PIPELINE_STAGES);
+  try {
+    return await run(progress.update);
+  } finally {
+    progress.stop();
+  }
 }

@@ -1,7 +1,10 @@
 import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { addPipelineOptions, checkerNotes, runPipeline, type PipelineFlags } from "./export.js";
+import { prepareCorpus } from "../export/export-corpus.js";
+import { checkerNotes } from "../export/report.js";
+import { addPipelineOptions, pipelineChoices, type PipelineFlags } from "./options.js";
+import { withPipelineProgress } from "./progress.js";
 import { runCommand } from "./run-command.js";
 import { REGISTRY_OPTION } from "./options.js";
 import { openRegistry } from "../train/run-registry.js";
@@ -23,7 +26,8 @@ export function registerReport(program: Command): void {
       runCommand(async () => {
         // Loaded on use: Vega-Lite is large, and other commands (the pre-commit hook's above all) start faster without it.
         const [{ reportData }, { renderReportHtml }] = await Promise.all([import("../report/gather.js"), import("../report/html.js")]);
-        const { loaded, prepared } = await runPipeline(paths, flags);
+        const choices = await pipelineChoices(paths, flags);
+        const { config: loaded, prepared } = await withPipelineProgress((onProgress) => prepareCorpus({ ...choices, onProgress }));
         const runs = await openRegistry(loaded, flags.registry).list();
         const data = reportData({ runs, prepared, title: flags.title });
         if (flags.json) {

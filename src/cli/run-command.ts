@@ -1,5 +1,5 @@
 import { UserError } from "../util/errors.js";
-import { AbortError } from "../validate/run-process.js";
+import { isAbort } from "../util/abort.js";
 
 /** One controller per process: Ctrl-C cancels the running command through its signal. */
 export function interruptSignal(): AbortSignal {
@@ -20,7 +20,7 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     if (err instanceof UserError) {
       process.stderr.write(`hew-corpus: ${err.message}\n`);
       process.exitCode = err.exitCode;
-    } else if (err instanceof AbortError) {
+    } else if (isAbort(err)) {
       process.stderr.write("hew-corpus: cancelled\n");
       process.exitCode = 130;
     } else {

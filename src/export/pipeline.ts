@@ -1,5 +1,7 @@
 import type { LocatedSample } from "../chatml/jsonl.js";
-import { applySystemPrompt, type SystemPromptStore } from "../chatml/system-prompt.js";
+import { systemPromptApplier, type SystemPromptStore } from "../chatml/system-prompt.js";
+import type { TokenCountCache } from "../chatml/token-count-cache.js";
+import { countTokens } from "../chatml/token-counts.js";
 import { loadQwen3Tokenizer, type ChatTokenizer } from "../chatml/tokens.js";
 import { findContamination, type Leak } from "../dedup/contamination.js";
 import { dedupSamples, type DedupResult } from "../dedup/dedup.js";
@@ -15,6 +17,7 @@ import type { SystemPromptVersion } from "../schema/system-prompt.js";
 import type { Checker } from "../validate/checker.js";
 import { describeBlockVerdict } from "../validate/report.js";
 import { validateSamples, type SampleResult } from "../validate/validate-samples.js";
+import { checkpoint } from "../util/abort.js";
 
 export type PipelineStage = "validate" | "fingerprint" | "dedup" | "tokens";
 
@@ -30,6 +33,8 @@ export interface PrepareOptions {
   maxSeqLen: number;
   /** Defaults to Qwen3's. */
   tokenizer?: ChatTokenizer;
+  /** Token counts of earlier runs (none without it). */
+  tokenCache?: TokenCountCache;
   onProgress?: (stage: PipelineStage, done: number, total: number) => void;
 }
 
@@ -83,8 +88,9 @@ export async function prepareTrainingSet(samples: readonly LocatedSample[], opti
   const shingling = { shingle: options.dedup.shingle, abstract: options.dedup.abstract };
   const fingerprints = await fingerprintAll(
     samples.map((s) => ({ prompt: samplePrompt(s.sample), code: sampleCode(s.sample) })),
-    { ...shingling, onProgress: progress("fingerprint") },
+    { ...shingling, signal: options.signal, onProgress: progress("fingerprint") },
   );
+  await checkpoint(options.signal, "dedup");
   const dedup = dedupSamples(samples, fingerprints, {
     threshold: options.dedup.threshold,
     keep: options.dedup.keep,
@@ -92,16 +98,25 @@ export async function prepareTrainingSet(samples: readonly LocatedSample[], opti
     newerPrompt: promptVersionOrder(options.systemPrompts),
     onProgress: progress("dedup"),
   });
+  await checkpoint(options.signal, "contamination");
   const evalFingerprints = options.evalItems.map((e) => fingerprint({ prompt: e.prompt, code: [e.reference] }, shingling));
   const leaks = findContamination(samples, fingerprints, options.evalItems, evalFingerprints, options.dedup.contamination);
   const leaked = new Map<string, string[]>();
   for (const leak of leaks) leaked.set(leak.sampleId, [...(leaked.get(leak.sampleId) ?? []), leak.evalId]);
 
+  await checkpoint(options.signal);
+
   const tokenizer = options.tokenizer ?? (await loadQwen3Tokenizer());
+  const apply = systemPromptApplier(options.systemPrompt);
+  const renderedAll = samples.map((s) => apply(s.sample));
+  const counts = await countTokens(
+    tokenizer,
+    renderedAll.map((r) => r.messages),
+    { cache: options.tokenCache, signal: options.signal, onProgress: progress("tokens") },
+  );
   const decisions = samples.map((located, i): SampleDecision => {
-    const rendered = applySystemPrompt(located.sample, options.systemPrompt);
-    const tokens = tokenizer.count(rendered.messages);
-    progress("tokens")(i + 1, samples.length);
+    const rendered = renderedAll[i]!;
+    const tokens = counts[i]!;
     const id = located.sample.id;
     const keptInstead = dedup.duplicateOf.get(id);
     const leaksTo = leaked.get(id);

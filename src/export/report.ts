@@ -24,3 +24,9 @@ export function formatDropped(prepared: PreparedTrainingSet): string[] {
     .filter((d) => d.dropped)
     .map((d) => `  ${d.sample.file}:${d.sample.line} [${d.sample.sample.id}] ${d.dropped!.reason}: ${d.dropped!.detail}`);
 }
+
+/** Verdicts that no real compiler gave (the test stand-in, say) are worth a loud line. */
+export function checkerNotes(prepared: PreparedTrainingSet): string[] {
+  const names = new Set(prepared.validation.flatMap((r) => r.blocks.map((b) => b.verdict?.checker.name)).filter((n) => n !== undefined && n !== "hew"));
+  return [...names].map((n) => `note: verdicts from ${n}, not the hew compiler`);
+}

@@ -7,6 +7,7 @@ import { renderSystemPrompt } from "../chatml/system-prompt.js";
 import type { FittedSystemPrompt } from "../chatml/prompt-budget.js";
 import { DROP_REASONS, type ExportFormat, type ExportManifest } from "../schema/export.js";
 import type { Message, Sample } from "../schema/sample.js";
+import { checkpoint } from "../util/abort.js";
 import { UserError, errorMessage } from "../util/errors.js";
 import { sha256Hex } from "../util/hash.js";
 import { PACKAGE_ROOT } from "../util/package-root.js";
@@ -24,6 +25,8 @@ export interface WriteOptions {
   seed: number;
   /** When the system prompt was fitted to a budget: recorded in the manifest. */
   systemPromptBudget?: Pick<FittedSystemPrompt, "budget" | "dropped">;
+  /** A cancel before the new set is swapped in leaves the folder as it was. */
+  signal?: AbortSignal;
 }
 
 const TOOL = `hew-corpus ${(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version}`;
@@ -129,12 +132,14 @@ export async function writeTrainingSet(prepared: PreparedTrainingSet, options: W
     await mkdir(next);
     const files: ExportManifest["files"] = [];
     for (const format of options.formats) {
+      await checkpoint(options.signal);
       const text = formatText(format, ordered);
       await writeFile(join(next, EXPORT_FILES[format]), text);
       files.push({ path: EXPORT_FILES[format], format, samples: ordered.length, sha256: sha256Hex(text) });
     }
     const manifest = exportManifest(prepared, options, files);
     await writeFile(join(next, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+    await checkpoint(options.signal, "write");
     const replacing = existsSync(out);
     if (replacing) await rename(out, previous);
     await rename(next, out);

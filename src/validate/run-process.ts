@@ -1,3 +1,4 @@
+import { AbortError } from "../util/abort.js";
 import { spawn } from "node:child_process";
 import { killMarked, markRun } from "./stray-processes.js";
 
@@ -22,12 +23,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export class AbortError extends Error {
-  override readonly name = "AbortError";
-  constructor() {
-    super("the operation was cancelled");
-  }
-}
+// Its home is util/ (stages below validate stop on it too); it stays importable from here.
+export { AbortError } from "../util/abort.js";
 
 /**
  * Run a program with an argument array (never a shell), in its own process group so that a timeout or

@@ -3,7 +3,7 @@ import type { LocatedSample } from "../chatml/jsonl.js";
 import { sha256Hex } from "../util/hash.js";
 import type { Checker } from "./checker.js";
 import { createJudge, type Judgement } from "./judge.js";
-import { AbortError } from "./run-process.js";
+import { abortion } from "../util/abort.js";
 import type { VerdictCache } from "./verdict-cache.js";
 
 export interface BlockResult extends Judgement {
@@ -44,12 +44,7 @@ export async function validateSamples(samples: readonly LocatedSample[], checker
   let done = 0;
   options.onProgress?.({ done, total });
 
-  const abort = new Promise<never>((_, reject) => {
-    if (options.signal?.aborted) reject(new AbortError());
-    options.signal?.addEventListener("abort", () => reject(new AbortError()), { once: true });
-  });
-  abort.catch(() => undefined);
-
+  const abort = abortion(options.signal);
   const work = Promise.all(
     samples.map(async (sample): Promise<SampleResult> => {
       const blocks = await Promise.all(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fingerprint, signatureOf } from "../../src/dedup/fingerprint.js";
 import { PARALLEL_FROM, fingerprintAll } from "../../src/dedup/fingerprint-pool.js";
+import { AbortError } from "../../src/util/abort.js";
 import { recordedProgram } from "../helpers/fixtures.js";
 
 describe("fingerprintAll", () => {
@@ -17,5 +18,20 @@ describe("fingerprintAll", () => {
       signatureOf(alone, "code");
       expect(parallel[i]).toEqual(alone);
     }
+  });
+
+  it("stops its worker threads and rejects with AbortError when the signal fires", async () => {
+    const inputs = Array.from({ length: PARALLEL_FROM * 2 }, (_, i) => ({ prompt: `p ${i}`, code: [`fn main() {\n    println(${i});\n}\n`] }));
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = fingerprintAll(inputs, { shingle: 5, abstract: false, threads: 2, signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(running).rejects.toBeInstanceOf(AbortError);
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+
+  it("rejects before any work when the signal has fired", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(fingerprintAll([{ prompt: "p", code: ["fn main() {}"] }], { shingle: 5, abstract: false, signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
   });
 });
