@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Message } from "../schema/sample.js";
 import { AbortError } from "../validate/run-process.js";
 import { BODY_EXCERPT, connectionFailure, retryAfterMs } from "./http-client.js";
-import { ModelRequestError, type Completion, type GenerateOptions, type ModelClient } from "./model-client.js";
+import { ModelRequestError, withRetries, type Completion, type GenerateOptions, type ModelClient } from "./model-client.js";
 
 /** The API version the request and response shapes below follow. */
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -93,18 +92,7 @@ export function anthropicModelClient(options: AnthropicClientOptions): ModelClie
     // The Messages API has no seed: answers repeat only as far as the temperature allows.
     async complete(messages: readonly Message[], { signal }: GenerateOptions): Promise<Completion> {
       const payload = body(messages);
-      for (let attempts = 1; ; attempts++) {
-        if (signal?.aborted) throw new AbortError();
-        const result = await attempt(payload, attempts, signal);
-        if (!("error" in result)) return result;
-        if (!result.error.retryable || attempts > options.retries) throw result.error;
-        const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempts - 1));
-        try {
-          await sleep(Math.min(maxDelay, Math.max(backoff, result.waitMs ?? 0)), undefined, { signal });
-        } catch {
-          throw new AbortError();
-        }
-      }
+      return withRetries((attempts) => attempt(payload, attempts, signal), { retries: options.retries, baseDelayMs: baseDelay, maxDelayMs: maxDelay }, signal);
     },
     close: async () => {},
   };

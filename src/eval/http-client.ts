@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Sampling, ServerLora } from "../schema/eval.js";
 import type { Message } from "../schema/sample.js";
@@ -6,7 +5,7 @@ import { errorMessage } from "../util/errors.js";
 import { redactSecret } from "../util/redact.js";
 import { AbortError } from "../validate/run-process.js";
 import { readBoundedText } from "./http-body.js";
-import { ModelRequestError, type Completion, type GenerateOptions, type ModelClient } from "./model-client.js";
+import { ModelRequestError, withRetries, type Completion, type GenerateOptions, type ModelClient } from "./model-client.js";
 
 /** Largest response body read, after decompression: far above any answer within max tokens, far below harm. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
@@ -214,21 +213,11 @@ export function httpModelClient(options: HttpClientOptions): ModelClient {
     }));
   }
 
-  async function request(messages: readonly Message[], seed: number, n: number, signal?: AbortSignal): Promise<Completion[]> {
+  const retry = { retries: options.retries, baseDelayMs: baseDelay, maxDelayMs: maxDelay };
+  const request = (messages: readonly Message[], seed: number, n: number, signal?: AbortSignal): Promise<Completion[]> => {
     const payload = body(messages, seed, n);
-    for (let attempts = 1; ; attempts++) {
-      if (signal?.aborted) throw new AbortError();
-      const result = await attempt(payload, n, attempts, signal);
-      if (!("error" in result)) return result;
-      if (!result.error.retryable || attempts > options.retries) throw result.error;
-      const backoff = Math.min(maxDelay, baseDelay * 2 ** (attempts - 1));
-      try {
-        await sleep(Math.min(maxDelay, Math.max(backoff, result.waitMs ?? 0)), undefined, { signal });
-      } catch {
-        throw new AbortError();
-      }
-    }
-  }
+    return withRetries((attempts) => attempt(payload, n, attempts, signal), retry, signal);
+  };
 
   const maxChoices = options.maxChoices ?? 1;
   return {

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Message } from "../schema/sample.js";
+import { AbortError } from "../util/abort.js";
 
 export interface GenerateOptions {
   /** Sampling seed of this one answer. */
@@ -55,5 +57,39 @@ export class ModelRequestError extends Error {
     readonly retryable: boolean,
   ) {
     super(message);
+  }
+}
+
+/** One try of a request: its answer, or why it failed and how long the server asked us to wait. */
+export type RequestAttempt<T> = T | { error: ModelRequestError; waitMs?: number };
+
+export interface RetryPolicy {
+  /** Tries after the first. */
+  retries: number;
+  /** The first backoff; each later one doubles, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+function isFailure<T>(result: RequestAttempt<T>): result is { error: ModelRequestError; waitMs?: number } {
+  return typeof result === "object" && result !== null && "error" in result && result.error instanceof ModelRequestError;
+}
+
+/**
+ * Try a request until it answers, fails for good (not retryable) or runs out of retries, backing off
+ * exponentially between tries (longer when the server's Retry-After says so). Shared by every HTTP model client.
+ */
+export async function withRetries<T extends object>(attempt: (attempts: number) => Promise<RequestAttempt<T>>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
+  for (let attempts = 1; ; attempts++) {
+    if (signal?.aborted) throw new AbortError();
+    const result = await attempt(attempts);
+    if (!isFailure(result)) return result;
+    if (!result.error.retryable || attempts > policy.retries) throw result.error;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
+    try {
+      await sleep(Math.min(policy.maxDelayMs, Math.max(backoff, result.waitMs ?? 0)), undefined, { signal });
+    } catch {
+      throw new AbortError();
+    }
   }
 }
