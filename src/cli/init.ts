@@ -29,17 +29,19 @@ timeoutMs: 30000
 
 // Every key of run.yaml with its default, so a first run needs only a base model and an export.
 const RUN_TEXT = `# One LoRA training run: hew-corpus train --config run.yaml [--eval]. Paths are relative to this file.
-# The base model, a GGUF file (F32, F16 or Q8_0 weights on CPU): see the training guide for getting one.
+# The base model: a llama, qwen3 or qwen35 GGUF (F32, F16, BF16, Q8_0 or K-quant weights); the training guide
+# says how to convert a Hugging Face checkpoint.
 baseModel: models/base.gguf
 # The export's messages JSONL (hew-corpus export writes it).
 dataset: training-set/train.jsonl
-# The adapter, checkpoints and logs of this run.
-outputDir: runs/out
+# The adapter, checkpoints and logs: by default a new folder per run, runs/run/<start time>/ beside this file.
+# outputDir: runs/qwen3-v12
 lora:
   rank: 16
   alpha: 32                # the adapter's scale is alpha / rank
   dropout: 0.05            # recorded in the run; not applied by the llama.cpp backend
-  targetModules: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj]
+  # every attention and MLP projection, and Qwen3.5's linear-attention ones; a model adapts those it has
+  targetModules: [q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, in_proj_qkv, in_proj_z, in_proj_a, in_proj_b, out_proj]
 epochs: 2                  # 1 or 2
 learningRate: 2.0e-4       # the peak rate
 schedule: cosine           # constant, linear or cosine decay after warmup
@@ -53,7 +55,8 @@ validationSplit: 0.1       # share held out to measure validation loss after eac
 assistantOnlyLoss: true    # false trains on every token of the conversation
 backend: cpu               # cpu, cuda, vulkan or hip
 # gpuLayers: 99            # layers offloaded on a GPU backend; all of them by default
-# amdgpuTargets: gfx1103   # hip only: the GPU architectures to compile for
+# amdgpuTargets: gfx1100   # hip only: the GPU architectures to compile for (a Radeon 780M runs gfx1100 kernels)
+# cudaArchitectures: "89"  # cuda only: compute capabilities to compile for; by default the GPU the build finds
 # threads: 8               # CPU threads; the machine's available parallelism by default
 # registry: runs/registry.jsonl   # the run registry; this is the default
 `;

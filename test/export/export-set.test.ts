@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readExport } from "../../src/hub/export-contents.js";
 import { CLI_ARGV, STAND_IN, recordedProgram, runCli, sampleLine, tempDir } from "../helpers/fixtures.js";
 
-const SAMPLES = ["001-actors-pass-bank-account", "017-generators-pass-fibonacci", "037-algorithms-pass-gcd-recursive"].map((name, i) => sampleLine(`s-${i}`, recordedProgram(name).code));
+const SAMPLES = ["actors-pass-ledger", "generators-pass-collatz-steps", "algorithms-pass-merge-sort"].map((name, i) => sampleLine(`s-${i}`, recordedProgram(name).code));
 
 /**
  * Loaded before the CLI: the Nth file-system write or rename that touches the export folder (its temp
