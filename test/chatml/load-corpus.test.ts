@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -64,14 +64,21 @@ describe("corpus files as they come", () => {
 
 /**
  * A folder without read permission. Root reads every folder, so as root the CLI runs as `nobody` (through
- * setpriv) to meet a real EACCES; as any other user a chmod 000 is enough.
+ * setpriv) to meet a real EACCES; as any other user a chmod 000 is enough. `nobody` must be able to read the
+ * checkout itself (a clone inside a private temp folder is not), else the test is skipped.
  */
 function runAsUnprivileged(args: string[], cwd: string): Promise<CliResult> | undefined {
   const root = process.getuid?.() === 0;
   if (!root) return runCli(args, { cwd });
   if (!existsSync("/usr/bin/setpriv")) return undefined;
+  const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+  try {
+    execFileSync("/usr/bin/setpriv", [...asNobody, "test", "-r", CLI_ARGV[CLI_ARGV.length - 1]!]);
+  } catch {
+    return undefined;
+  }
   return new Promise((resolvePromise) => {
-    execFile("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...CLI_ARGV, ...args], { cwd, env: { ...process.env, HOME: cwd } }, (err, stdout, stderr) =>
+    execFile("/usr/bin/setpriv", [...asNobody, ...CLI_ARGV, ...args], { cwd, env: { ...process.env, HOME: cwd } }, (err, stdout, stderr) =>
       resolvePromise({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -85,7 +92,7 @@ describe("a corpus folder without read permission", () => {
     await chmod(join(dir, "corpus", "samples"), 0o755);
     await chmod(join(dir, "corpus", "samples", "locked"), 0o000);
     const run = runAsUnprivileged([command, "corpus/samples"], dir);
-    if (!run) return void console.warn("skipped: running as root without setpriv, so no folder is unreadable");
+    if (!run) return void console.warn("skipped: running as root, and without setpriv or a checkout that nobody may read, no folder is unreadable");
     const r = await run;
     expect(r.stderr).toMatch(/^hew-corpus: corpus\/samples\/locked: cannot read: EACCES: permission denied, scandir/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
