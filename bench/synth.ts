@@ -8,7 +8,7 @@ import { synthesizeCorpus } from "../src/synth/synthesize.js";
 import type { Checker } from "../src/validate/checker.js";
 import { hewChecker } from "../src/validate/hew-checker.js";
 import { realHew } from "../test/helpers/real-hew.js";
-import { firstRequest, round, startLoopbackTeacher } from "../test/helpers/loopback-teacher.js";
+import { firstRequest, round, startLoopbackTeacher } from "../support/loopback-teacher.js";
 import { synthProject } from "../test/synth/synth-project.js";
 import type { Figure } from "./figure.js";
 

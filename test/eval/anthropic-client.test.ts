@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { anthropicModelClient, messagesUrl } from "../../src/eval/anthropic-client.js";
 import { ModelRequestError } from "../../src/eval/model-client.js";
-import { startLoopbackTeacher, type LoopbackTeacher, type TeacherResponder } from "../helpers/loopback-teacher.js";
+import { startLoopbackTeacher, type LoopbackTeacher, type TeacherResponder } from "../../support/loopback-teacher.js";
 
 let server: LoopbackTeacher | undefined;
 afterEach(async () => {

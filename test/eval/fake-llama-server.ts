@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
+import { listenOnLoopback, readBody } from "../../support/loopback-server.js";
 import { createServer as createTcpServer, type AddressInfo } from "node:net";
 
 /** What the server received: the parsed JSON body of one chat-completions request. */
@@ -52,16 +53,6 @@ export function completion(content: string, options: { reasoning?: string; finis
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
-
 async function send(res: ServerResponse, reply: Reply): Promise<void> {
   if (reply.delayMs) {
     await new Promise<void>((resolve) => {
@@ -104,22 +95,12 @@ export async function startFakeLlamaServer(respond: Responder, info: FakeServerI
       const about = req.method === "GET" ? infoReply(req.url, info) : undefined;
       if (about) return send(res, about);
       if (req.method !== "POST" || req.url !== "/v1/chat/completions") return send(res, { status: 404, json: { error: { message: "not found" } } });
-      const request = JSON.parse(await readBody(req)) as ChatRequest;
+      const request = JSON.parse((await readBody(req)).toString("utf8")) as ChatRequest;
       requests.push(request);
       return send(res, await respond(request, requests.length - 1));
     })().catch((err: unknown) => send(res, { status: 500, text: String(err) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
 
 /** A port on 127.0.0.1 with nothing listening. */

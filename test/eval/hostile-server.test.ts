@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../support/loopback-server.js";
 import { join } from "node:path";
 import { createGzip } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,15 +21,9 @@ afterEach(async () => {
 });
 
 async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnLoopback(server);
+  closers.push(listening.close);
+  return listening.url;
 }
 
 async function fake(...args: Parameters<typeof startFakeLlamaServer>): Promise<FakeLlamaServer> {

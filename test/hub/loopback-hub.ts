@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, readBody } from "../../support/loopback-server.js";
 
 /**
  * A Hugging Face Hub on 127.0.0.1 that speaks the part of the Hub API that @huggingface/hub's createRepo,
@@ -46,15 +46,6 @@ export interface LoopbackHub {
 }
 
 const LFS_MIN_SIZE = 10 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "Content-Type": "application/json", ...headers });
@@ -211,7 +202,6 @@ export async function startLoopbackHub(token = "hf_loopbackTestToken0123456789")
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => json(res, 500, { error: String(err) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  hub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hub.url = (await listenOnLoopback(server)).url;
   return hub;
 }

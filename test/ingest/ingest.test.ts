@@ -12,7 +12,7 @@ import { sha256Hex } from "../../src/util/hash.js";
 import { hewChecker } from "../../src/validate/hew-checker.js";
 import { STAND_IN, runCli, tempDir } from "../helpers/fixtures.js";
 import { FIXTURES, fixtureRepo, ingestStandInEnv } from "./ingest-fixture.js";
-import { startLoopbackTeacher, type LoopbackTeacher } from "../helpers/loopback-teacher.js";
+import { startLoopbackTeacher, type LoopbackTeacher } from "../../support/loopback-teacher.js";
 import { recordedPasses, synthProject } from "../synth/synth-project.js";
 
 let indexDir: string;

@@ -6,7 +6,7 @@ import { ingestPrograms } from "../../src/ingest/ingest.js";
 import { synthesizeCorpus } from "../../src/synth/synthesize.js";
 import { hewChecker } from "../../src/validate/hew-checker.js";
 import { REAL_HEW, SKIP_REASON } from "../helpers/real-hew.js";
-import { startLoopbackTeacher, type LoopbackTeacher } from "../helpers/loopback-teacher.js";
+import { startLoopbackTeacher, type LoopbackTeacher } from "../../support/loopback-teacher.js";
 import { fixtureRepo } from "../ingest/ingest-fixture.js";
 import { program, scriptedReply, synthProject } from "../synth/synth-project.js";
 

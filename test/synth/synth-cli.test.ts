@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadTaskFile } from "../../src/synth/tasks.js";
 import { CLI_ARGV, runCli, tempDir } from "../helpers/fixtures.js";
-import { firstRequest, startLoopbackTeacher, type LoopbackTeacher } from "../helpers/loopback-teacher.js";
+import { firstRequest, startLoopbackTeacher, type LoopbackTeacher } from "../../support/loopback-teacher.js";
 import { scriptedReply, standInEnv, synthProject } from "./synth-project.js";
 
 let teacher: LoopbackTeacher | undefined;

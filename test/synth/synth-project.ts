@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { REPO_ROOT, STAND_IN, tempDir } from "../helpers/fixtures.js";
-import { firstRequest, round, type TeacherReply, type TeacherRequest } from "../helpers/loopback-teacher.js";
+import { firstRequest, round, type TeacherReply, type TeacherRequest } from "../../support/loopback-teacher.js";
 
 export const SYNTH_FIXTURES = join(REPO_ROOT, "test", "fixtures", "synth");
 

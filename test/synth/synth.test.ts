@@ -17,7 +17,7 @@ import { hewChecker } from "../../src/validate/hew-checker.js";
 import { AbortError } from "../../src/validate/run-process.js";
 import { savedRun } from "../helpers/eval-run.js";
 import { STAND_IN, tempDir } from "../helpers/fixtures.js";
-import { firstRequest, startLoopbackTeacher, type LoopbackTeacher, type TeacherResponder } from "../helpers/loopback-teacher.js";
+import { firstRequest, startLoopbackTeacher, type LoopbackTeacher, type TeacherResponder } from "../../support/loopback-teacher.js";
 import { program, recordedPasses, scriptedReply, standInEnv, synthProject } from "./synth-project.js";
 
 const KEY = "sk-test-secret-never-written";

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback, readBody } from "./loopback-server.js";
 
 /** One request the teacher received, in either API's shape, with the system prompt as the first message. */
 export interface TeacherRequest {
@@ -27,16 +27,6 @@ export interface LoopbackTeacher {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
-
 function answer(api: TeacherRequest["api"], reply: TeacherReply): unknown {
   const usage = { prompt: reply.promptTokens ?? 100, completion: reply.completionTokens ?? 50 };
   if (api === "anthropic") {
@@ -59,7 +49,7 @@ export async function startLoopbackTeacher(respond: TeacherResponder, options: {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const api = req.url === "/v1/chat/completions" ? "openai" : req.url === "/v1/messages" ? "anthropic" : undefined;
-      const text = await readBody(req);
+      const text = (await readBody(req)).toString("utf8");
       if (req.method !== "POST" || !api) {
         res.writeHead(404).end();
         return;
@@ -77,17 +67,7 @@ export async function startLoopbackTeacher(respond: TeacherResponder, options: {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer(api, reply)));
     })().catch((err: unknown) => res.writeHead(500).end(String(err)));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
 
 /** The user request a conversation started with (after any system message). */
