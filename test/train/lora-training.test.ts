@@ -15,7 +15,7 @@ import { AbortError } from "../../src/validate/run-process.js";
 import { STAND_IN, runCli, tempDir } from "../helpers/fixtures.js";
 import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 import { stringify } from "yaml";
-import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, loraBGradient, writeTrainingFixture } from "./training-fixtures.js";
+import { ADDON_BUILD_TIMEOUT_MS, ANSWER, ONE_ANSWER, buildAddonForTests, loraBGradient, writeProbeAdapter, writeTrainingFixture } from "./training-fixtures.js";
 
 let binding: Binding;
 
@@ -171,12 +171,8 @@ describe("assistant-only loss", () => {
     const f = await writeTrainingFixture(dir);
     const model = new binding.Model(f.model);
     try {
-      const fresh = join(dir, "fresh.gguf");
-      binding.writeFreshAdapter(f.model, fresh, { rank: 4, alpha: 4, targets: ["attn_q", "attn_v", "ffn_down"], seed: 7 });
-      const messages = [
-        { role: "user" as const, content: "Write a program." },
-        { role: "assistant" as const, content: ANSWER },
-      ];
+      const fresh = writeProbeAdapter(binding, f.model, dir);
+      const messages = ONE_ANSWER;
       const encoded = encodeConversation(model, chatRenderer(model), { line: 1, messages }, false);
       const { tokens, labels: all } = toContext(encoded, 128, 2);
       // split the labelled positions in two halves: masked in one, kept in the other

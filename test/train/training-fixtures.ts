@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import type { Backend, TrainConfigInput } from "../../src/schema/train.js";
-import type { NativeModel, NativeTrainer, TrainerOptions } from "../../src/train/native/binding.js";
+import type { Binding, NativeModel, NativeTrainer, TrainerOptions } from "../../src/train/native/binding.js";
 import { ensureNativeAddon, type NativeAddon } from "../../src/train/native/build.js";
 import { writeTinyLlamaGguf } from "../../support/tiny-gguf.js";
 
@@ -69,6 +69,19 @@ export async function writeTrainingFixture(dir: string, overrides: Partial<Train
   };
   await writeFile(config, stringify(run));
   return { dir, model, dataset, config };
+}
+
+/** A user request and the one answer to learn: the conversation of the masked-label probes. */
+export const ONE_ANSWER = [
+  { role: "user" as const, content: "Write a program." },
+  { role: "assistant" as const, content: ANSWER },
+];
+
+/** A fresh adapter on three projections of `model` in `dir`, for one-step gradient probes. */
+export function writeProbeAdapter(binding: Binding, model: string, dir: string): string {
+  const fresh = join(dir, "fresh.gguf");
+  binding.writeFreshAdapter(model, fresh, { rank: 4, alpha: 4, targets: ["attn_q", "attn_v", "ffn_down"], seed: 7 });
+  return fresh;
 }
 
 /**

@@ -4,7 +4,7 @@ import { chatRenderer, encodeConversation, toContext } from "../../src/train/dat
 import { loadBinding, type Binding } from "../../src/train/native/binding.js";
 import { trainRun } from "../../src/train/train-run.js";
 import { tempDir } from "../helpers/fixtures.js";
-import { ADDON_BUILD_TIMEOUT_MS, ANSWER, buildAddonForTests, loraBGradient, writeTrainingFixture } from "./training-fixtures.js";
+import { ADDON_BUILD_TIMEOUT_MS, ONE_ANSWER, buildAddonForTests, loraBGradient, writeProbeAdapter, writeTrainingFixture } from "./training-fixtures.js";
 
 /**
  * The Vulkan backend, run for real on lavapipe (Mesa's CPU Vulkan driver): the same tiny model and seed trained on
@@ -50,12 +50,8 @@ describe.skipIf(!ENABLED)("training on Vulkan (lavapipe)", () => {
     const f = await writeTrainingFixture(dir);
     const model = new binding.Model(f.model, { gpuLayers: 999 });
     try {
-      const fresh = join(dir, "fresh.gguf");
-      binding.writeFreshAdapter(f.model, fresh, { rank: 4, alpha: 4, targets: ["attn_q", "attn_v", "ffn_down"], seed: 7 });
-      const messages = [
-        { role: "user" as const, content: "Write a program." },
-        { role: "assistant" as const, content: ANSWER },
-      ];
+      const fresh = writeProbeAdapter(binding, f.model, dir);
+      const messages = ONE_ANSWER;
       const { tokens, labels } = toContext(encodeConversation(model, chatRenderer(model), { line: 1, messages }, true), 128, 2);
       const none = await loraBGradient(binding.Trainer, model, fresh, tokens, new Int32Array(tokens.length).fill(-1));
       expect(none.loss).toBe(0);
